@@ -1,0 +1,1 @@
+namespace Shrink; internal static class Placeholder {}
