@@ -1,0 +1,163 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+
+namespace Shrink.IO;
+
+/// <summary>What to take from a CSV/TSV file with a header row.</summary>
+public sealed record CsvReadOptions
+{
+    /// <summary>The target column's name.</summary>
+    public required string Target { get; init; }
+
+    /// <summary>Feature columns, in this order; null means every column but the target and <see cref="Exclude"/>.</summary>
+    public IReadOnlyList<string>? Features { get; init; }
+
+    /// <summary>Columns to leave out when <see cref="Features"/> is null.</summary>
+    public IReadOnlyList<string>? Exclude { get; init; }
+
+    /// <summary>Skip rows with a missing value (empty, NA, NaN) in a used column instead of failing. Default false.</summary>
+    public bool DropMissing { get; init; }
+}
+
+/// <summary>A dataset read from a file, with what the reader did to it.</summary>
+/// <param name="Data">The features and target.</param>
+/// <param name="DroppedRows">Rows skipped for missing values (only with <see cref="CsvReadOptions.DropMissing"/>).</param>
+public sealed record CsvReadResult(Dataset Data, int DroppedRows);
+
+/// <summary>
+/// Reads numeric CSV/TSV files (the separator is detected from the header) with Sep. Every error names the file,
+/// the line and the column.
+/// </summary>
+public static class CsvData
+{
+    /// <summary>Reads a training dataset: the target and the chosen feature columns.</summary>
+    public static CsvReadResult ReadDataset(string path, CsvReadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var (columns, dropped, header) = Read(path, names => SelectForDataset(path, names, options), options.DropMissing);
+        var target = columns[0];
+        var features = FeatureMatrix.FromColumns(columns.Skip(1).ToArray());
+        var featureNames = header.Skip(1).ToArray();
+        if (target.Length < 2)
+            throw Throw.Error($"{path}: a model needs at least 2 rows of data; got {target.Length}{(dropped > 0 ? $" after dropping {dropped} with missing values" : "")}");
+        return new CsvReadResult(new Dataset(features, target, featureNames, options.Target), dropped);
+    }
+
+    /// <summary>Reads the named numeric columns (in that order), ignoring all others; for prediction.</summary>
+    public static (FeatureMatrix Features, int DroppedRows) ReadColumns(string path, IReadOnlyList<string> columns, bool dropMissing = false)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var (values, dropped, _) = Read(path, names => Locate(path, names, columns, "the model needs"), dropMissing);
+        return (FeatureMatrix.FromColumns(values), dropped);
+    }
+
+    private static int[] SelectForDataset(string path, IReadOnlyList<string> header, CsvReadOptions options)
+    {
+        int target = Locate(path, header, [options.Target], "target")[0];
+        IReadOnlyList<string> featureNames;
+        if (options.Features is { } chosen)
+        {
+            if (chosen.Contains(options.Target, StringComparer.Ordinal))
+                throw Throw.Error($"{path}: column '{options.Target}' is the target and cannot also be a feature");
+            featureNames = chosen;
+        }
+        else
+        {
+            var exclude = options.Exclude ?? [];
+            Locate(path, header, exclude, "excluded");
+            featureNames = header.Where(n => n != options.Target && !exclude.Contains(n, StringComparer.Ordinal)).ToArray();
+        }
+        if (featureNames.Count == 0)
+            throw Throw.Error($"{path}: there are no features: every column is the target or excluded");
+        return [target, .. Locate(path, header, featureNames, "feature")];
+    }
+
+    private static int[] Locate(string path, IReadOnlyList<string> header, IReadOnlyList<string> wanted, string role)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < header.Count; j++) index[header[j]] = j;
+        var result = new int[wanted.Count];
+        for (int k = 0; k < wanted.Count; k++)
+        {
+            if (!index.TryGetValue(wanted[k], out result[k]))
+                throw Throw.Error($"{path}: no column '{wanted[k]}' ({role}); the columns are {string.Join(", ", header.Select(h => $"'{h}'"))}");
+        }
+        return result;
+    }
+
+    private static (double[][] Columns, int Dropped, string[] Names) Read(string path, Func<IReadOnlyList<string>, int[]> select, bool dropMissing)
+    {
+        if (Directory.Exists(path)) throw Throw.Error($"{path}: is a folder, not a data file");
+        if (!File.Exists(path)) throw Throw.Error($"{path}: no such file");
+        try
+        {
+            using var reader = Sep.Reader(o => o with { DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture }).FromFile(path);
+            var header = reader.Header.ColNames;
+            if (header.Count == 0 || (header.Count == 1 && header[0].Length == 0))
+                throw Throw.Error($"{path}: the file is empty; expected a header row and data rows");
+            CheckHeader(path, header);
+            int[] selected = select(header);
+            var columns = new List<double>[selected.Length];
+            for (int k = 0; k < columns.Length; k++) columns[k] = new List<double>();
+            var row = new double[selected.Length];
+            int dropped = 0, missing = 0, dataRows = 0;
+            string? firstMissing = null;
+
+            foreach (var r in reader)
+            {
+                int line = r.LineNumberFrom;
+                if (r.ColCount == 1 && r[0].Span.Length == 0) continue; // blank line
+                dataRows++;
+                if (r.ColCount != header.Count)
+                    throw Throw.Error($"{path}: line {line} has {r.ColCount} fields but the header has {header.Count}");
+                bool rowMissing = false;
+                for (int k = 0; k < selected.Length; k++)
+                {
+                    var cell = r[selected[k]].Span;
+                    if (IsMissing(cell))
+                    {
+                        rowMissing = true;
+                        missing++;
+                        firstMissing ??= $"line {line}, column '{header[selected[k]]}'";
+                        continue;
+                    }
+                    if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                        throw Throw.Error($"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a number (only numeric columns can be used)");
+                    if (!double.IsFinite(value))
+                        throw Throw.Error($"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a finite number");
+                    row[k] = value;
+                }
+                if (rowMissing)
+                {
+                    dropped++;
+                    continue;
+                }
+                for (int k = 0; k < selected.Length; k++) columns[k].Add(row[k]);
+            }
+
+            if (dataRows == 0) throw Throw.Error($"{path}: the file has a header but no data rows");
+            if (missing > 0 && !dropMissing)
+                throw Throw.Error($"{path}: {firstMissing} is missing (empty, NA or NaN); {missing} missing {(missing == 1 ? "value" : "values")} in {dropped} {(dropped == 1 ? "row" : "rows")} in all; drop those rows with drop-missing (--drop-missing)");
+            return (columns.Select(c => c.ToArray()).ToArray(), dropped, selected.Select(j => header[j]).ToArray());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw Throw.Error($"{path}: cannot read: {e.Message}");
+        }
+    }
+
+    private static void CheckHeader(string path, IReadOnlyList<string> header)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < header.Count; j++)
+        {
+            if (header[j].Length == 0) throw Throw.Error($"{path}: line 1, column {j + 1} has an empty name");
+            if (first.TryGetValue(header[j], out int earlier))
+                throw Throw.Error($"{path}: line 1: column name '{header[j]}' appears twice (columns {earlier + 1} and {j + 1})");
+            first[header[j]] = j;
+        }
+    }
+
+    private static bool IsMissing(ReadOnlySpan<char> cell) =>
+        cell.Length == 0 || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase);
+}

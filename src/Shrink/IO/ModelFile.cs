@@ -1,0 +1,133 @@
+using System.Text.Json;
+
+namespace Shrink.IO;
+
+/// <summary>
+/// The model file: versioned JSON holding everything needed to predict and to know how the model was fitted.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The format version this build writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    private const string FormatName = "shrink-model";
+
+    /// <summary>Writes the model to <paramref name="path"/> atomically.</summary>
+    public static void Save(LinearModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            Write(model, w);
+        });
+    }
+
+    /// <summary>The model as a JSON string, in the file format.</summary>
+    public static string ToJson(LinearModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            Write(model, w);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Reads a model file; a missing, malformed or unknown-version file is a <see cref="ShrinkException"/> naming it.</summary>
+    public static LinearModel Load(string path)
+    {
+        if (!File.Exists(path)) throw Throw.Error($"{path}: no such model file");
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw Throw.Error($"{path}: cannot read: {e.Message}"); }
+        return Parse(bytes, path);
+    }
+
+    /// <summary>Parses a model from JSON text; <paramref name="source"/> names it in errors.</summary>
+    public static LinearModel Parse(ReadOnlySpan<byte> json, string source = "model")
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json.ToArray()); }
+        catch (JsonException e) { throw Throw.Error($"{source}: not a Shrink model file (invalid JSON: {e.Message})"); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != FormatName)
+                throw Throw.Error($"{source}: not a Shrink model file (no \"format\": \"{FormatName}\")");
+            int version = Int(root, "format_version", source);
+            if (version != FormatVersion)
+                throw Throw.Error($"{source}: model format version {version} is not supported (this shrink reads version {FormatVersion})");
+
+            var features = Element(root, "features", source, JsonValueKind.Array).EnumerateArray()
+                .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Throw.Error($"{source}: 'features' must be a list of names")).ToArray();
+            var coefficientsObject = Element(root, "coefficients", source, JsonValueKind.Object);
+            var coefficients = new double[features.Length];
+            for (int j = 0; j < features.Length; j++)
+            {
+                if (!coefficientsObject.TryGetProperty(features[j], out var c) || c.ValueKind != JsonValueKind.Number)
+                    throw Throw.Error($"{source}: 'coefficients' has no number for feature '{features[j]}'");
+                coefficients[j] = c.GetDouble();
+            }
+            var d = Element(root, "diagnostics", source, JsonValueKind.Object);
+            var diagnostics = new FitDiagnostics(Number(d, "objective", source), Number(d, "duality_gap", source), Number(d, "tolerance", source),
+                Int(d, "iterations", source), Bool(d, "converged", source), Text(d, "solver", source));
+            try
+            {
+                return new LinearModel(features, Number(root, "intercept", source), coefficients,
+                    Names.ParsePenalty(Text(root, "penalty", source)), Number(root, "lambda", source), Number(root, "l1_ratio", source),
+                    Names.ParseConvention(Text(root, "convention", source)), Bool(root, "fit_intercept", source), Bool(root, "standardize", source),
+                    Int(root, "training_rows", source), Number(root, "canonical_lambda", source), Number(root, "canonical_l1_ratio", source), diagnostics);
+            }
+            catch (ShrinkException e) { throw Throw.Error($"{source}: {e.Message}"); }
+        }
+    }
+
+    private static void Write(LinearModel m, Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("format", FormatName);
+        w.WriteNumber("format_version", FormatVersion);
+        w.WriteString("created_by", $"shrink {typeof(ModelFile).Assembly.GetName().Version?.ToString(3)}");
+        w.WriteString("penalty", Names.Of(m.Penalty));
+        w.WriteNumber("lambda", m.Lambda);
+        w.WriteNumber("l1_ratio", m.L1Ratio);
+        w.WriteString("convention", Names.Of(m.Convention));
+        w.WriteNumber("canonical_lambda", m.CanonicalLambda);
+        w.WriteNumber("canonical_l1_ratio", m.CanonicalL1Ratio);
+        w.WriteBoolean("fit_intercept", m.FitIntercept);
+        w.WriteBoolean("standardize", m.Standardize);
+        w.WriteNumber("training_rows", m.TrainingRows);
+        w.WriteNumber("intercept", m.Intercept);
+        w.WriteStartArray("features");
+        foreach (var name in m.FeatureNames) w.WriteStringValue(name);
+        w.WriteEndArray();
+        w.WriteStartObject("coefficients");
+        for (int j = 0; j < m.FeatureNames.Count; j++) w.WriteNumber(m.FeatureNames[j], m.Coefficients[j]);
+        w.WriteEndObject();
+        var d = m.Diagnostics;
+        w.WriteStartObject("diagnostics");
+        w.WriteNumber("objective", d.Objective);
+        w.WriteNumber("duality_gap", d.DualityGap);
+        w.WriteNumber("tolerance", d.Tolerance);
+        w.WriteNumber("iterations", d.Iterations);
+        w.WriteBoolean("converged", d.Converged);
+        w.WriteString("solver", d.Solver);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static JsonElement Element(JsonElement e, string name, string source, JsonValueKind kind) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == kind ? v
+            : throw Throw.Error($"{source}: '{name}' is missing or not {(kind == JsonValueKind.Array ? "a list" : kind == JsonValueKind.Object ? "an object" : kind.ToString().ToLowerInvariant())}");
+
+    private static double Number(JsonElement e, string name, string source) => Element(e, name, source, JsonValueKind.Number).GetDouble();
+
+    private static int Int(JsonElement e, string name, string source) =>
+        Element(e, name, source, JsonValueKind.Number).TryGetInt32(out int v) ? v : throw Throw.Error($"{source}: '{name}' must be a whole number");
+
+    private static string Text(JsonElement e, string name, string source) => Element(e, name, source, JsonValueKind.String).GetString()!;
+
+    private static bool Bool(JsonElement e, string name, string source) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean()
+            : throw Throw.Error($"{source}: '{name}' is missing or not true/false");
+}

@@ -1,0 +1,127 @@
+namespace Shrink;
+
+/// <summary>
+/// How a fit ended: the objective and duality gap in the units of the model's convention, the sweeps it took,
+/// and whether the gap met the tolerance. A fit that did not converge is returned, not thrown.
+/// </summary>
+/// <param name="Objective">The objective at the returned coefficients, as the convention writes it.</param>
+/// <param name="DualityGap">An upper bound on Objective − optimum, in the same units (0 up to rounding for direct solves).</param>
+/// <param name="Tolerance">The relative tolerance asked for.</param>
+/// <param name="Iterations">Coordinate-descent sweeps; 1 for a direct solve.</param>
+/// <param name="Converged">Whether the duality gap met the tolerance.</param>
+/// <param name="Solver">"coordinate-descent", "cholesky" or "dual-cholesky".</param>
+public sealed record FitDiagnostics(double Objective, double DualityGap, double Tolerance, int Iterations, bool Converged, string Solver);
+
+/// <summary>A fitted linear model y ≈ b0 + Σ b_j·x_j. Immutable; coefficients are on the original scale of the data.</summary>
+public sealed class LinearModel
+{
+    private readonly double[] _coefficients;
+    private readonly Dictionary<string, int> _index;
+
+    internal LinearModel(IReadOnlyList<string> featureNames, double intercept, double[] coefficients, Penalty penalty,
+        double lambda, double l1Ratio, Convention convention, bool fitIntercept, bool standardize, int trainingRows,
+        double canonicalLambda, double canonicalL1Ratio, FitDiagnostics diagnostics)
+    {
+        FeatureNames = featureNames.ToArray();
+        _coefficients = coefficients;
+        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < FeatureNames.Count; j++) _index[FeatureNames[j]] = j;
+        Intercept = intercept;
+        Penalty = penalty;
+        Lambda = lambda;
+        L1Ratio = l1Ratio;
+        Convention = convention;
+        FitIntercept = fitIntercept;
+        Standardize = standardize;
+        TrainingRows = trainingRows;
+        CanonicalLambda = canonicalLambda;
+        CanonicalL1Ratio = canonicalL1Ratio;
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>Feature names, in the order of <see cref="Coefficients"/>.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>The unpenalized intercept b0 (0 when fitted without one).</summary>
+    public double Intercept { get; }
+
+    /// <summary>Coefficients b_j on the original scale of each feature.</summary>
+    public IReadOnlyList<double> Coefficients => _coefficients;
+
+    /// <summary>The penalty fitted.</summary>
+    public Penalty Penalty { get; }
+
+    /// <summary>λ as given, in <see cref="Convention"/>.</summary>
+    public double Lambda { get; }
+
+    /// <summary>The L1 ratio as given, in <see cref="Convention"/> (1 lasso, 0 ridge and OLS).</summary>
+    public double L1Ratio { get; }
+
+    /// <summary>What <see cref="Lambda"/> and <see cref="L1Ratio"/> mean.</summary>
+    public Convention Convention { get; }
+
+    /// <summary>Whether an intercept was fitted.</summary>
+    public bool FitIntercept { get; }
+
+    /// <summary>Whether the penalty was applied to standardized coefficients.</summary>
+    public bool Standardize { get; }
+
+    /// <summary>Rows the model was fitted on.</summary>
+    public int TrainingRows { get; }
+
+    /// <summary>λ of the same problem in Shrink's own convention.</summary>
+    public double CanonicalLambda { get; }
+
+    /// <summary>The L1 ratio of the same problem in Shrink's own convention.</summary>
+    public double CanonicalL1Ratio { get; }
+
+    /// <summary>Objective, duality gap, iterations, convergence.</summary>
+    public FitDiagnostics Diagnostics { get; }
+
+    /// <summary>Number of coefficients that are not exactly zero.</summary>
+    public int NonZeroCount => _coefficients.Count(c => c != 0);
+
+    /// <summary>The coefficient of the named feature.</summary>
+    public double Coefficient(string featureName) =>
+        _index.TryGetValue(featureName, out int j) ? _coefficients[j] : throw Throw.Error($"the model has no feature '{featureName}'");
+
+    /// <summary>The prediction for one row of feature values, in the model's feature order.</summary>
+    public double Predict(ReadOnlySpan<double> row)
+    {
+        if (row.Length != _coefficients.Length)
+            throw Throw.Error($"the row has {row.Length} values but the model has {_coefficients.Length} features");
+        return Intercept + Solvers.Kernels.Dot(row, _coefficients);
+    }
+
+    /// <summary>Predictions for every row of <paramref name="x"/>, whose columns are in the model's feature order.</summary>
+    public double[] Predict(FeatureMatrix x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Columns != _coefficients.Length)
+            throw Throw.Error($"X has {x.Columns} columns but the model has {_coefficients.Length} features");
+        var result = new double[x.Rows];
+        Array.Fill(result, Intercept);
+        for (int j = 0; j < x.Columns; j++)
+            if (_coefficients[j] != 0) Solvers.Kernels.Axpy(_coefficients[j], x.Column(j), result);
+        return result;
+    }
+
+    /// <summary>Predictions for a table whose columns are matched to the model's features by name (extra columns ignored).</summary>
+    public double[] Predict(FeatureMatrix x, IReadOnlyList<string> columnNames)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(columnNames);
+        if (columnNames.Count != x.Columns)
+            throw Throw.Error($"{columnNames.Count} column names were given but X has {x.Columns} columns");
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < columnNames.Count; j++) position[columnNames[j]] = j;
+        var missing = FeatureNames.Where(name => !position.ContainsKey(name)).ToList();
+        if (missing.Count > 0)
+            throw Throw.Error($"the data has no column {string.Join(", ", missing.Select(m => $"'{m}'"))} that the model needs");
+        var result = new double[x.Rows];
+        Array.Fill(result, Intercept);
+        for (int j = 0; j < _coefficients.Length; j++)
+            if (_coefficients[j] != 0) Solvers.Kernels.Axpy(_coefficients[j], x.Column(position[FeatureNames[j]]), result);
+        return result;
+    }
+}

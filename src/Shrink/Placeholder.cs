@@ -1,1 +1,0 @@
-namespace Shrink; internal static class Placeholder {}

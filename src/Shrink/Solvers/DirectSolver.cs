@@ -1,0 +1,97 @@
+namespace Shrink.Solvers;
+
+/// <summary>
+/// Closed-form ridge and least squares on the implicit standardized design: the normal equations
+/// (X̃ᵀX̃ + nλ2·I)β = X̃ᵀỹ when there are at least as many rows as variables, the dual
+/// β = X̃ᵀ(X̃X̃ᵀ + nλ2·I)⁻¹ỹ when there are more variables than rows.
+/// </summary>
+internal static class DirectSolver
+{
+    private const int BlockRows = 256;
+
+    /// <returns>-1 on success, else the design column index found to be linearly dependent on earlier ones.</returns>
+    public static int SolvePrimal(Design design, ReadOnlySpan<double> yc, double l2, double relativePivot, Span<double> beta)
+    {
+        int n = design.N;
+        int[] included = IncludedColumns(design);
+        int m = included.Length;
+        beta.Clear();
+        if (m == 0) return -1;
+
+        var gram = new double[m * m];
+        var rhs = new double[m];
+        // Centred and scaled copies of a block of rows: the Gram is accumulated from small exact pieces
+        // instead of from raw cross-products minus n·mean², which cancels badly when means dwarf spreads.
+        var block = new double[BlockRows * m];
+        for (int r0 = 0; r0 < n; r0 += BlockRows)
+        {
+            int rows = Math.Min(BlockRows, n - r0);
+            for (int a = 0; a < m; a++)
+            {
+                int j = included[a];
+                var source = design.Column(j).Slice(r0, rows);
+                var target = block.AsSpan(a * rows, rows);
+                double c = design.Center[j], s = design.Scale[j];
+                for (int i = 0; i < rows; i++) target[i] = (source[i] - c) / s;
+                rhs[a] += Kernels.Dot(target, yc.Slice(r0, rows));
+            }
+            for (int a = 0; a < m; a++)
+            {
+                var colA = block.AsSpan(a * rows, rows);
+                for (int b = 0; b <= a; b++)
+                    gram[a * m + b] += Kernels.Dot(colA, block.AsSpan(b * rows, rows));
+            }
+        }
+
+        for (int a = 0; a < m; a++)
+        {
+            gram[a * m + a] += n * l2;
+            for (int b = 0; b < a; b++) gram[b * m + a] = gram[a * m + b];
+        }
+
+        int dependent = Cholesky.Factor(gram, m, relativePivot);
+        if (dependent >= 0) return included[dependent];
+        Cholesky.Solve(gram, m, rhs);
+        for (int a = 0; a < m; a++) beta[included[a]] = rhs[a];
+        return -1;
+    }
+
+    /// <summary>Ridge through the n x n kernel matrix; requires λ2 &gt; 0.</summary>
+    public static void SolveDual(Design design, ReadOnlySpan<double> yc, double l2, Span<double> beta)
+    {
+        int n = design.N;
+        int[] included = IncludedColumns(design);
+        var kernel = new double[n * n];
+        var t = new double[n];
+        foreach (int j in included)
+        {
+            Transformed(design, j, t);
+            for (int i = 0; i < n; i++)
+                Kernels.Axpy(t[i], t.AsSpan(0, i + 1), kernel.AsSpan(i * n, i + 1));
+        }
+        for (int i = 0; i < n; i++)
+        {
+            kernel[i * n + i] += n * l2;
+            for (int k = 0; k < i; k++) kernel[k * n + i] = kernel[i * n + k];
+        }
+        Cholesky.Factor(kernel, n, 0);
+        var a = yc.ToArray();
+        Cholesky.Solve(kernel, n, a);
+        beta.Clear();
+        foreach (int j in included)
+        {
+            Transformed(design, j, t);
+            beta[j] = Kernels.Dot(t, a);
+        }
+    }
+
+    private static void Transformed(Design design, int j, Span<double> target)
+    {
+        var source = design.Column(j);
+        double c = design.Center[j], s = design.Scale[j];
+        for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
+    }
+
+    private static int[] IncludedColumns(Design design) =>
+        Enumerable.Range(0, design.P).Where(j => !design.Excluded[j]).ToArray();
+}

@@ -1,0 +1,45 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Shrink.Solvers;
+
+/// <summary>Vector kernels on spans. No validation: callers pass matching lengths.</summary>
+internal static class Kernels
+{
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => TensorPrimitives.Dot(a, b);
+
+    public static double Sum(ReadOnlySpan<double> a) => TensorPrimitives.Sum(a);
+
+    /// <summary>y += alpha·x.</summary>
+    public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y) => TensorPrimitives.MultiplyAdd(x, alpha, y, y);
+
+    /// <summary>Σ (a_i − shift)²; the shift is subtracted before squaring so a large mean does not cancel away the spread.</summary>
+    public static double SumSquaredDeviations(ReadOnlySpan<double> a, double shift)
+    {
+        var acc = Vector<double>.Zero;
+        var s = new Vector<double>(shift);
+        int i = 0, w = Vector<double>.Count;
+        for (; i <= a.Length - w; i += w)
+        {
+            var d = new Vector<double>(a.Slice(i, w)) - s;
+            acc += d * d;
+        }
+        double total = Vector.Sum(acc);
+        for (; i < a.Length; i++)
+        {
+            double d = a[i] - shift;
+            total += d * d;
+        }
+        return total;
+    }
+
+    /// <summary>True when every value equals the first (a constant column carries no information beyond an intercept).</summary>
+    public static bool IsConstant(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return true;
+        double first = a[0];
+        for (int i = 1; i < a.Length; i++)
+            if (a[i] != first) return false;
+        return true;
+    }
+}
