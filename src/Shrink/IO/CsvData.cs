@@ -33,8 +33,18 @@ public static class CsvData
     /// <summary>Reads a training dataset: the target and the chosen feature columns.</summary>
     public static CsvReadResult ReadDataset(string path, CsvReadOptions options)
     {
+        CheckFile(path);
+        return ReadDataset(path, () => Reader().FromFile(path), options);
+    }
+
+    /// <summary>Reads a training dataset from CSV text; <paramref name="source"/> names it in errors.</summary>
+    public static CsvReadResult ReadDataset(TextReader text, string source, CsvReadOptions options) =>
+        ReadDataset(source, () => Reader().From(text), options);
+
+    private static CsvReadResult ReadDataset(string path, Func<SepReader> open, CsvReadOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
-        var (columns, dropped, header) = Read(path, names => SelectForDataset(path, names, options), options.DropMissing);
+        var (columns, dropped, header) = Read(path, open, names => SelectForDataset(path, names, options), options.DropMissing);
         var target = columns[0];
         var features = FeatureMatrix.FromColumns(columns.Skip(1).ToArray());
         var featureNames = header.Skip(1).ToArray();
@@ -47,7 +57,8 @@ public static class CsvData
     public static (FeatureMatrix Features, int DroppedRows) ReadColumns(string path, IReadOnlyList<string> columns, bool dropMissing = false)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        var (values, dropped, _) = Read(path, names => Locate(path, names, columns, "the model needs"), dropMissing);
+        CheckFile(path);
+        var (values, dropped, _) = Read(path, () => Reader().FromFile(path), names => Locate(path, names, columns, "the model needs"), dropMissing);
         return (FeatureMatrix.FromColumns(values), dropped);
     }
 
@@ -85,13 +96,21 @@ public static class CsvData
         return result;
     }
 
-    private static (double[][] Columns, int Dropped, string[] Names) Read(string path, Func<IReadOnlyList<string>, int[]> select, bool dropMissing)
+    private static void CheckFile(string path)
     {
         if (Directory.Exists(path)) throw Throw.Error($"{path}: is a folder, not a data file");
         if (!File.Exists(path)) throw Throw.Error($"{path}: no such file");
+    }
+
+    // Column counts are checked here, not by Sep, so that a ragged row gets a message naming the file and line.
+    private static SepReaderOptions Reader() =>
+        Sep.Reader(o => o with { DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
+
+    private static (double[][] Columns, int Dropped, string[] Names) Read(string path, Func<SepReader> open, Func<IReadOnlyList<string>, int[]> select, bool dropMissing)
+    {
         try
         {
-            using var reader = Sep.Reader(o => o with { DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture }).FromFile(path);
+            using var reader = open();
             var header = reader.Header.ColNames;
             if (header.Count == 0 || (header.Count == 1 && header[0].Length == 0))
                 throw Throw.Error($"{path}: the file is empty; expected a header row and data rows");

@@ -1,0 +1,72 @@
+using Spectre.Console;
+
+namespace Shrink.Cli;
+
+/// <summary>Dispatches a command line and turns errors into one line on stderr and an exit code.</summary>
+internal static class Cli
+{
+    public const int Ok = 0;
+    public const int InternalError = 1;
+    public const int UserError = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        bool verbose = args.Contains("--verbose");
+        var rest = args.Where(a => a != "--verbose").ToList();
+        try
+        {
+            if (rest.Count == 0 || rest[0] is "--help" or "-h" or "help")
+            {
+                string? topic = rest.Count > 1 ? rest[1] : null;
+                stdout.Write(topic is null ? Help.Main : Help.For(topic));
+                return rest.Count == 0 ? UserError : Ok;
+            }
+            if (rest[0] == "--version")
+            {
+                stdout.WriteLine($"shrink {typeof(Cli).Assembly.GetName().Version?.ToString(3)}");
+                return Ok;
+            }
+            string command = rest[0];
+            var tail = rest.Skip(1).ToList();
+            if (tail.Contains("--help") || tail.Contains("-h"))
+            {
+                stdout.Write(Help.For(command));
+                return Ok;
+            }
+            var console = Console(stdout);
+            return command switch
+            {
+                "fit" => FitCommand.Run(tail, console, stdout, stderr),
+                "predict" => PredictCommand.Run(tail, stdout, stderr),
+                "demo" => DemoCommand.Run(tail, console, stdout),
+                _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, predict (see 'shrink --help')"),
+            };
+        }
+        catch (ShrinkException e)
+        {
+            stderr.WriteLine($"shrink: error: {e.Message}");
+            if (verbose) stderr.WriteLine(e);
+            return UserError;
+        }
+        catch (Exception e) when (!verbose)
+        {
+            stderr.WriteLine($"shrink: internal error: {e.GetType().Name}: {e.Message} (run with --verbose for details, and please report it)");
+            return InternalError;
+        }
+    }
+
+    /// <summary>A Spectre console on the given writer: colours only on a real terminal, a fixed width otherwise.</summary>
+    internal static IAnsiConsole Console(TextWriter writer)
+    {
+        bool terminal = ReferenceEquals(writer, System.Console.Out) && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!terminal) console.Profile.Width = 100;
+        return console;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Shrink.IO;
+using Spectre.Console;
+
+namespace Shrink.Cli;
+
+/// <summary><c>shrink fit DATA --target COL [...]</c>: fit one model, print it, optionally save it.</summary>
+internal static class FitCommand
+{
+    private static readonly string[] ValueOptions = [.. ModelOptions.Values, "target", "features", "exclude", "save"];
+    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
+
+    public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
+    {
+        var a = Arguments.Parse(args, "fit", ValueOptions, SwitchOptions);
+        string path = a.Single("a data file (CSV or TSV with a header)", "fit");
+        var read = DataOptions.From(a, "fit");
+        var options = ModelOptions.From(a);
+
+        var clock = Stopwatch.StartNew();
+        var data = CsvData.ReadDataset(path, read);
+        double readSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var model = Regression.Fit(data.Data, options);
+        double fitSeconds = clock.Elapsed.TotalSeconds;
+
+        if (a.Text("save") is { } save) ModelFile.Save(model, save);
+        if (!model.Diagnostics.Converged) stderr.WriteLine(Report.NotConverged(model));
+        if (data.DroppedRows > 0 && a.Has("json")) stderr.WriteLine($"shrink: dropped {data.DroppedRows} rows with missing values");
+
+        if (a.Has("json"))
+        {
+            Report.WriteJson(stdout, w =>
+            {
+                Report.WriteModelFields(w, model);
+                w.WriteNumber("n", data.Data.Rows);
+                w.WriteNumber("p", data.Data.Features.Columns);
+                w.WriteNumber("dropped_rows", data.DroppedRows);
+                w.WriteStartObject("timing");
+                w.WriteNumber("read_seconds", readSeconds);
+                w.WriteNumber("fit_seconds", fitSeconds);
+                w.WriteEndObject();
+            });
+        }
+        else
+        {
+            console.Write(Report.CoefficientTable(model, $"{Markup.Escape(Path.GetFileName(path))}: predicting '{Markup.Escape(data.Data.TargetName)}'"));
+            if (data.DroppedRows > 0) console.WriteLine($"dropped {data.DroppedRows} rows with missing values");
+            console.WriteLine(Report.Summary(model, data.Data.Rows, data.Data.Features.Columns));
+            console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{(a.Text("save") is { } s ? $"; model saved to {s}" : "")}");
+        }
+        return Cli.Ok;
+    }
+}
+
+/// <summary>The data-selection options: target, features or exclude, drop-missing.</summary>
+internal static class DataOptions
+{
+    public static CsvReadOptions From(Arguments a, string command)
+    {
+        string target = a.Text("target") ?? throw new ShrinkException($"'--target' is required: the name of the column to predict (see 'shrink {command} --help')");
+        var features = a.List("features");
+        var exclude = a.List("exclude");
+        if (features is not null && exclude is not null)
+            throw new ShrinkException("'--features' and '--exclude' cannot be used together: --features names every feature, --exclude removes some from all columns");
+        return new CsvReadOptions { Target = target, Features = features, Exclude = exclude, DropMissing = a.Has("drop-missing") };
+    }
+}

@@ -1,0 +1,29 @@
+namespace Shrink.Cli;
+
+/// <summary>The model options shared by the commands that fit: turned into a <see cref="FitOptions"/>.</summary>
+internal static class ModelOptions
+{
+    public static readonly string[] Values = ["penalty", "lambda", "l1-ratio", "convention", "tolerance", "max-iterations"];
+    public static readonly string[] Switches = ["no-intercept", "no-standardize"];
+
+    public static FitOptions From(Arguments a)
+    {
+        double? l1Ratio = a.Number("l1-ratio");
+        var penalty = a.Text("penalty") is { } p ? Names.ParsePenalty(p) : l1Ratio is null ? Penalty.Lasso : Penalty.ElasticNet;
+        double? lambda = a.Number("lambda");
+        if (penalty == Penalty.Ols && lambda is > 0)
+            throw new ShrinkException($"penalty ols has no λ; got '--lambda {a.Text("lambda")}' (use ridge, lasso or elasticnet)");
+        var options = new FitOptions
+        {
+            Penalty = penalty,
+            Lambda = lambda,
+            L1Ratio = l1Ratio,
+            Convention = a.Text("convention") is { } c ? Names.ParseConvention(c) : Convention.Shrink,
+            FitIntercept = !a.Has("no-intercept"),
+            Standardize = !a.Has("no-standardize"),
+        };
+        if (a.Number("tolerance") is { } tol) options = options with { Tolerance = tol };
+        if (a.Integer("max-iterations") is { } max) options = options with { MaxIterations = max };
+        return options;
+    }
+}
