@@ -11,7 +11,10 @@ internal sealed class Problem
     public required Design Design { get; init; }
     public required double[] CenteredTarget { get; init; }
     public required double TargetMean { get; init; }
-    /// <summary>Standard deviation of y, 1/n formula (glmnet's internal scale).</summary>
+    /// <summary>
+    /// glmnet's internal scale of y: its standard deviation (1/n formula) with an intercept, its root mean square
+    /// without one (found by checking glmnet 4.1-6's optimality conditions; tools/reference/README.md).
+    /// </summary>
     public required double TargetScale { get; init; }
     public required bool FitIntercept { get; init; }
 
@@ -45,17 +48,17 @@ internal sealed class Problem
 
         var y = data.TargetSpan;
         double yMean = Kernels.Sum(y) / n;
-        double ySd = Math.Sqrt(Kernels.SumSquaredDeviations(y, yMean) / n);
+        double yScale = Math.Sqrt(Kernels.SumSquaredDeviations(y, fitIntercept ? yMean : 0) / n);
         var yc = y.ToArray();
         if (fitIntercept)
             for (int i = 0; i < n; i++) yc[i] -= yMean;
 
         return new Problem
         {
-            Design = new Design { X = values, N = n, P = p, Center = center, Scale = scale, ColumnSum = sum, NormSquaredOverN = normSq, Excluded = excluded },
+            Design = new Design { X = values, N = n, P = p, Center = center, Scale = scale, NormSquaredOverN = normSq, Excluded = excluded },
             CenteredTarget = yc,
             TargetMean = yMean,
-            TargetScale = ySd,
+            TargetScale = yScale,
             FitIntercept = fitIntercept,
         };
     }

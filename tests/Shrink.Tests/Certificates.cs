@@ -68,8 +68,10 @@ internal static class Certificates
             double v;
             if (b[j] != 0) v = Math.Abs(g - lambda * (r * s[j] * Math.Sign(b[j]) + (1 - r) * s[j] * s[j] * b[j]));
             else v = Math.Max(0, Math.Abs(g) - lambda * r * s[j]);
-            // Express the violation on the standardized scale, where λ is the natural unit.
-            double colScale = standardize ? s[j] : Math.Sqrt(x.Sum(row => row[j] * row[j]) / n);
+            // Express the violation per unit of the column's own spread about what the model centres it on.
+            double center = intercept ? x.Average(row => row[j]) : 0;
+            double colScale = Math.Sqrt(x.Sum(row => (row[j] - center) * (row[j] - center)) / n);
+            if (colScale == 0) continue; // a constant column beside an intercept is not a variable
             worst = Math.Max(worst, v / (colScale * yScale));
         }
         return worst;

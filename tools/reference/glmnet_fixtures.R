@@ -16,7 +16,8 @@
 #                   alpha/standardize/intercept;
 #   alpha 0       : c(1, 0.1, 0.01) * lambda_max of the alpha = 1 default path
 #                   (glmnet's default ridge path starts far too high).
-# Every fit: family = "gaussian", thresh = 1e-30, maxit = 1e8, with
+# Every fit: family = "gaussian", maxit = 1e8, the smallest thresh of
+# THRESH_LADDER that converges (recorded in "call"), with
 # glmnet.control(fdev = 0, devmax = 1) so the path is never cut short.
 # The solutions are recorded exactly as glmnet reports them (lambda on glmnet's
 # scale, i.e. y is internally scaled by its sd: that is deliberate).
@@ -34,7 +35,9 @@ x <- as.matrix(d[, seq_len(p), drop = FALSE])
 colnames(x) <- NULL
 y <- d[[p + 1]]
 
-THRESH <- 1e-30
+# Tried in turn; the first threshold at which glmnet converges (jerr == 0) for
+# the whole lambda vector is used and recorded in "call".
+THRESH_LADDER <- c(1e-30, 1e-24, 1e-20, 1e-16, 1e-14)
 MAXIT <- 1e8
 glmnet.control(fdev = 0, devmax = 1)
 
@@ -50,9 +53,18 @@ lgl <- function(b) if (b) "true" else "false"
 fmtlam <- function(v) paste(sprintf("%.17g", v), collapse = ", ")
 
 fit_one <- function(alpha, lambda, standardize, intercept) {
-  glmnet(x, y, family = "gaussian", alpha = alpha, lambda = lambda,
-         standardize = standardize, intercept = intercept,
-         thresh = THRESH, maxit = MAXIT)
+  for (thresh in THRESH_LADDER) {
+    f <- suppressWarnings(
+      glmnet(x, y, family = "gaussian", alpha = alpha, lambda = lambda,
+             standardize = standardize, intercept = intercept,
+             thresh = thresh, maxit = MAXIT))
+    if (f$jerr == 0 && length(f$lambda) == length(lambda)) {
+      f$thresh_used <- thresh
+      return(f)
+    }
+  }
+  stop(sprintf("glmnet did not converge: alpha=%g standardize=%s intercept=%s",
+               alpha, standardize, intercept))
 }
 
 default_lmax <- function(alpha, standardize, intercept) {
@@ -74,13 +86,12 @@ for (standardize in c(TRUE, FALSE)) {
         lambda <- factors * default_lmax(alpha, standardize, intercept)
       }
       f <- fit_one(alpha, lambda, standardize, intercept)
-      if (f$jerr != 0) stop(sprintf("glmnet jerr = %d", f$jerr))
-      if (length(f$lambda) != length(lambda)) stop("glmnet returned a truncated path")
       cf <- as.matrix(coef(f))
       call <- sprintf(paste0("glmnet(x, y, family=\"gaussian\", alpha=%s, lambda=c(%s), ",
-                             "standardize=%s, intercept=%s, thresh=1e-30, maxit=1e8) ",
+                             "standardize=%s, intercept=%s, thresh=%s, maxit=1e8) ",
                              "with glmnet.control(fdev=0, devmax=1)"),
-                      format(alpha), fmtlam(lambda), standardize, intercept)
+                      format(alpha), fmtlam(lambda), standardize, intercept,
+                      format(f$thresh_used))
       for (k in seq_along(lambda)) {
         cases <- c(cases, paste0(
           "{",

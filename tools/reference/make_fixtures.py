@@ -56,10 +56,13 @@ SCRIPT_REL = "tools/reference/make_fixtures.py"
 # numpy.random.default_rng(SEED + k); that int is written as generator.seed.
 SEED = 20240611
 
-MAX_ITER = 1_000_000
-# Coordinate-descent tolerances tried in turn; the first one that converges
-# (no ConvergenceWarning and n_iter_ < max_iter) is used and recorded.
-TOL_LADDER = (1e-16, 1e-14, 1e-12)
+# Coordinate descent: (tol, max_iter) pairs tried in turn; the first one that
+# converges (no ConvergenceWarning and n_iter_ < max_iter) is used and recorded
+# in the case's "call".  Very tight tolerances sometimes never pass sklearn's
+# duality-gap test (round-off), and near-duplicate columns make coordinate
+# descent crawl, hence the ladder.
+CD_LADDER = ((1e-16, 10**6), (1e-14, 10**6), (1e-12, 10**6),
+             (1e-14, 10**8), (1e-12, 10**8))
 
 LASSO_FACTORS = (0.5, 0.1, 0.01)        # times lambda_max
 ENET_RATIOS = (0.5, 0.2)
@@ -205,17 +208,19 @@ def lam_max(X, y, fit_intercept, r):
 
 
 def fit_cd(cls, X, y, alpha, fit_intercept, **kw):
-    """Coordinate descent with the tightest tolerance that converges."""
-    for tol in TOL_LADDER:
+    """Coordinate descent with the tightest tolerance that converges.
+
+    Returns (model, tol, max_iter)."""
+    for tol, max_iter in CD_LADDER:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             try:
                 m = cls(alpha=alpha, fit_intercept=fit_intercept, tol=tol,
-                        max_iter=MAX_ITER, **kw).fit(X, y)
+                        max_iter=max_iter, **kw).fit(X, y)
             except ConvergenceWarning:
                 continue
-        if m.n_iter_ < MAX_ITER:
-            return m, tol
+        if m.n_iter_ < max_iter:
+            return m, tol, max_iter
     raise RuntimeError(f"{cls.__name__}(alpha={alpha}) did not converge")
 
 
@@ -234,8 +239,8 @@ def case(id_, source, call, convention, penalty, lam, r, fi, std, b0, coef):
         "id": id_, "source": source, "call": call, "convention": convention,
         "penalty": penalty, "lambda": float(lam), "l1_ratio": float(r),
         "fit_intercept": bool(fi), "standardize": bool(std),
-        "intercept": float(b0) if fi else 0.0,
-        "coefficients": [float(v) for v in coef],
+        "intercept": float(b0) + 0.0 if fi else 0.0,
+        "coefficients": [float(v) + 0.0 for v in coef],   # + 0.0 turns -0.0 into 0.0
     }
 
 
@@ -260,14 +265,14 @@ def sklearn_cases(ds):
             for f in LASSO_FACTORS:
                 alpha = f * lmax
                 if r == 1.0:
-                    m, tol = fit_cd(Lasso, X, y, alpha, fi)
+                    m, tol, mi = fit_cd(Lasso, X, y, alpha, fi)
                     call = (f"Lasso(alpha={alpha!r}, fit_intercept={tf(fi)}, tol={tol!r}, "
-                            f"max_iter={MAX_ITER})")
+                            f"max_iter={mi})")
                     cid = f"sklearn-lasso-{it}-raw-{f}"
                 else:
-                    m, tol = fit_cd(ElasticNet, X, y, alpha, fi, l1_ratio=r)
+                    m, tol, mi = fit_cd(ElasticNet, X, y, alpha, fi, l1_ratio=r)
                     call = (f"ElasticNet(alpha={alpha!r}, l1_ratio={r!r}, fit_intercept={tf(fi)}, "
-                            f"tol={tol!r}, max_iter={MAX_ITER})")
+                            f"tol={tol!r}, max_iter={mi})")
                     cid = f"sklearn-enet{r}-{it}-raw-{f}"
                 out.append(case(cid, "sklearn", call + f"  # alpha = {f} * lambda_max", "sklearn",
                                 penalty_name(r), alpha, r, fi, False, m.intercept_, m.coef_))
@@ -283,9 +288,19 @@ def sklearn_cases(ds):
                             alpha, 0.0, fi, False, m.intercept_, m.coef_))
         if (fi and ds.get("ols_int")) or (not fi and ds.get("ols_noint")):
             m = fit_plain(LinearRegression(fit_intercept=fi), X, y)
-            out.append(case(f"sklearn-ols-{it}", "sklearn",
-                            f"LinearRegression(fit_intercept={tf(fi)})", "sklearn", "ols",
-                            0.0, 0.0, fi, False, m.intercept_, m.coef_))
+            coef = m.coef_.copy()
+            call = f"LinearRegression(fit_intercept={tf(fi)})"
+            const = constant_cols(X)
+            if fi and const.any():
+                # A constant column is aliased with the intercept; lstsq's minimum-norm
+                # answer is 0 up to round-off.  Record the exact 0 of the convention.
+                assert np.all(np.abs(coef[const]) < 1e-12 * np.abs(coef).max())
+                call += (f"  # coef of constant column(s) "
+                         f"{[ds['feature_names'][j] for j in np.flatnonzero(const)]} "
+                         f"was {[float(v) for v in coef[const]]} (round-off), recorded as 0")
+                coef[const] = 0.0
+            out.append(case(f"sklearn-ols-{it}", "sklearn", call, "sklearn", "ols",
+                            0.0, 0.0, fi, False, m.intercept_, coef))
 
         # (b) shrink convention, standardize = true, emulated by column scaling.
         if not fi and ds.get("skip_shrink_noint"):
@@ -306,14 +321,14 @@ def sklearn_cases(ds):
             for f in LASSO_FACTORS:
                 lam = f * lmax
                 if r == 1.0:
-                    m, tol = fit_cd(Lasso, Xs, y, lam, fi)
+                    m, tol, mi = fit_cd(Lasso, Xs, y, lam, fi)
                     call = (f"Lasso(alpha={lam!r}, fit_intercept={tf(fi)}, tol={tol!r}, "
-                            f"max_iter={MAX_ITER}) {note}")
+                            f"max_iter={mi}) {note}")
                     cid = f"shrink-lasso-{it}-std-{f}"
                 else:
-                    m, tol = fit_cd(ElasticNet, Xs, y, lam, fi, l1_ratio=r)
+                    m, tol, mi = fit_cd(ElasticNet, Xs, y, lam, fi, l1_ratio=r)
                     call = (f"ElasticNet(alpha={lam!r}, l1_ratio={r!r}, fit_intercept={tf(fi)}, "
-                            f"tol={tol!r}, max_iter={MAX_ITER}) {note}")
+                            f"tol={tol!r}, max_iter={mi}) {note}")
                     cid = f"shrink-enet{r}-{it}-std-{f}"
                 out.append(case(cid, "sklearn", call + f"  # lambda = {f} * lambda_max", "shrink",
                                 penalty_name(r), lam, r, fi, True, m.intercept_, back(m.coef_)))
@@ -427,35 +442,117 @@ def kkt(c, X, y, lam, r, d_mode="centred"):
     return rel, free, icpt
 
 
+def exact_solution(c, X, y, lam, r, d_mode="centred"):
+    """Solve the shrink problem exactly on the case's own active set and signs.
+
+    With A = {j : b_j != 0} and s = sign(b_A) the optimality conditions are linear:
+        (X_A' X_A / n + lam (1 - r) D_A^2) b_A = X_A' y / n - lam r D_A s
+    (X, y centred when there is an intercept).  Returns (b0, b, consistent, rank_ok)
+    where consistent says the exact b_A has the assumed signs and rank_ok that X_A
+    has full column rank (otherwise a lasso solution need not be unique).
+    """
+    n, p = X.shape
+    b = np.array(c["coefficients"])
+    A = np.flatnonzero(b != 0.0)
+    d = d_vector(X, c["standardize"], d_mode)
+    if c["fit_intercept"]:
+        xm, ym = X.mean(axis=0), y.mean()
+    else:
+        xm, ym = np.zeros(p), 0.0
+    XA = X[:, A] - xm[A]
+    yc = y - ym
+    s = np.sign(b[A])
+    sc = np.sqrt((XA * XA).mean(axis=0))          # column equilibration
+    sc[sc == 0] = 1.0
+    Z = XA / sc
+    M = Z.T @ Z / n + np.diag(lam * (1 - r) * (d[A] / sc) ** 2)
+    rhs = Z.T @ yc / n - lam * r * d[A] * s / sc
+    u = np.linalg.solve(M, rhs) if len(A) else np.zeros(0)
+    bx = np.zeros(p)
+    bx[A] = u / sc
+    b0 = ym - xm @ bx if c["fit_intercept"] else 0.0
+    consistent = bool(np.all(np.sign(bx[A]) == s)) if r > 0 else True
+    rank_ok = bool(np.linalg.matrix_rank(Z) == len(A)) if len(A) else True
+    return b0, bx, consistent, rank_ok
+
+
+def accuracy(c, X, y, lam, r, d_mode="centred"):
+    """Distance of the recorded solution from the exact active-set solution.
+
+    Returns (scale-free error max_j |db_j| sd(x_j) / sd(y) incl. |db0| / sd(y),
+             max_j |db_j| / |b_j| over non-zero b_j, consistent, rank_ok)."""
+    b0x, bx, consistent, rank_ok = exact_solution(c, X, y, lam, r, d_mode)
+    b = np.array(c["coefficients"])
+    sy = float(np.std(y))
+    sx = pop_sd(X)
+    free = float(np.max(np.abs(b - bx) * sx) / sy)
+    free = max(free, abs(c["intercept"] - b0x) / sy)
+    nz = b != 0
+    rel = float(np.max(np.abs(b[nz] - bx[nz]) / np.abs(bx[nz]))) if nz.any() else 0.0
+    return free, rel, consistent, rank_ok
+
+
+def lasso_nonunique(c, X, y, lam, r):
+    """True when a lasso (r = 1) solution is not unique.
+
+    E = equicorrelation set {j : |x_j'res/n| >= lam d_j (1 - 1e-6)} (columns that are
+    identically zero after centring excluded).  If X_E (centred when there is an
+    intercept) is rank deficient, the solution set is a segment or more: moving along
+    a null vector of X_E changes neither the fit nor the l1 norm.
+    """
+    if r < 1:
+        return False
+    b = np.array(c["coefficients"])
+    d = d_vector(X, c["standardize"])
+    Xw = X - X.mean(axis=0) if c["fit_intercept"] else X
+    res = y - c["intercept"] - X @ b
+    g = Xw.T @ res / len(y)
+    live = np.any(Xw != 0.0, axis=0)
+    E = np.flatnonzero(live & ((b != 0) | (np.abs(g) >= lam * d * (1 - 1e-6))))
+    if len(E) == 0:
+        return False
+    Z = Xw[:, E] / np.sqrt((Xw[:, E] ** 2).mean(axis=0))
+    return bool(np.linalg.matrix_rank(Z) < len(E))
+
+
 def objective(X, y, b0, b, lam, r, d):
     res = y - b0 - X @ b
     db = d * b
     return float(res @ res / (2 * len(y)) + lam * (r * np.abs(db).sum() + (1 - r) / 2 * db @ db))
 
 
-def perturbation_check(c, X, y, delta=1e-6):
+def perturbation_check(c, X, y, scaled):
     """Perturb each non-zero coefficient (and the intercept) by +-delta.
 
-    Returns (number of perturbations, number that lowered the objective when it is
-    evaluated directly in float64, number that lowered it by the exact expansion
-    dF = -delta g_j + delta^2 ||x_j||^2/(2n) + penalty change, min dF / |curvature term|).
+    scaled=False: delta = 1e-6 for every coordinate (as literally specified).
+    scaled=True:  delta_j = 1e-6 sd(y) / sd(x_j) (intercept: 1e-6 sd(y)), i.e. a
+                  move that changes the fit by 1e-6 of sd(y); with badly scaled
+                  columns a fixed 1e-6 gives changes below float64 round-off.
+    Returns (perturbations, lowered in a direct float64 evaluation of the
+    objective, lowered by the exact expansion
+    dF = -delta x_j'res/n + delta^2 ||x_j||^2/(2n) + penalty change,
+    min dF / curvature term, max lowering / F in the direct evaluation).
     """
     lam, r = c["lambda"], c["l1_ratio"]
     n = len(y)
     b = np.array(c["coefficients"])
     b0 = c["intercept"]
     d = d_vector(X, True)
+    sy = float(np.std(y))
+    sx = pop_sd(X)
     f0 = objective(X, y, b0, b, lam, r, d)
     res = y - b0 - X @ b
     count = direct_low = exact_low = 0
     worst = math.inf
+    worst_drop = 0.0
     coords = [j for j in range(len(b)) if b[j] != 0.0]
     if c["fit_intercept"]:
         coords.append(-1)
     for j in coords:
         xj = np.ones(n) if j < 0 else X[:, j]
+        base = 1e-6 * ((sy if j < 0 else sy / sx[j]) if scaled else 1.0)
         for s in (1.0, -1.0):
-            dl = s * delta
+            dl = s * base
             count += 1
             if j < 0:
                 f1 = objective(X, y, b0 + dl, b, lam, r, d)
@@ -468,12 +565,13 @@ def perturbation_check(c, X, y, delta=1e-6):
                              + (1 - r) / 2 * d[j] ** 2 * ((b[j] + dl) ** 2 - b[j] ** 2))
             if f1 < f0:
                 direct_low += 1
+                worst_drop = max(worst_drop, (f0 - f1) / f0)
             curv = dl * dl * (xj @ xj) / (2 * n)
             dF = -dl * (xj @ res) / n + curv + pen
             if dF < 0:
                 exact_low += 1
             worst = min(worst, dF / curv)
-    return count, direct_low, exact_low, worst
+    return count, direct_low, exact_low, worst, worst_drop
 
 
 # --------------------------------------------------------------------------
@@ -517,11 +615,23 @@ def main():
             cases = sklearn_cases(ds)
             gcases, r_version, glmnet_version = run_glmnet(ds, tmp, name)
             cases += gcases
+            dropped = []
+            for c in cases:
+                sig = glmnet_sigma_mode(c) if c["source"] == "glmnet" else "pop"
+                lam, r = to_shrink(c, X, y, sig)
+                if lasso_nonunique(c, X, y, lam, r):
+                    dropped.append(c["id"])
+            cases = [c for c in cases if c["id"] not in dropped]
+            description = ds["description"]
+            if dropped:
+                description += (" Lasso cases dropped because their solution is not unique "
+                                "(rank-deficient equicorrelation set): " + ", ".join(dropped) + ".")
+                print(f"{name}: dropped non-unique lasso cases {dropped}")
             ids = [c["id"] for c in cases]
             assert len(ids) == len(set(ids)), "duplicate case id"
             fx = {
                 "name": name,
-                "description": ds["description"],
+                "description": description,
                 "generator": {"script": SCRIPT_REL, "seed": seed,
                               "sklearn": sklearn.__version__, "glmnet": glmnet_version,
                               "numpy": np.__version__, "R": r_version},
@@ -545,64 +655,115 @@ def main():
 
 def self_check(report):
     print("\n=== Self-check ===")
-    print("KKT: v_j = violation of coordinate j's optimality condition in the shrink problem.")
-    print("  rel  = max_j v_j / lambda_s;  free = max_j v_j / (rms(x_j) rms(y));"
-          "  icpt = |mean residual| / rms(y)")
-    worst_skl = (0.0, 0.0, 0.0, "")
-    pert = [0, 0, 0, math.inf]
+    print("Every case is mapped to the shrink problem (lambda_s, r_s, D) and checked:")
+    print("  kkt  = max_j v_j / lambda_s, v_j = violation of coordinate j's optimality condition")
+    print("         (for OLS, lambda = 0: max_j |x_j'res/n| / (rms(x_j) rms(y)) instead)")
+    print("  kktf = max_j v_j / (rms(x_j) rms(y))   (scale-free)")
+    print("  icpt = |mean residual| / rms(y)")
+    print("  err  = distance to the exact solution on the case's active set/signs:")
+    print("         max_j |db_j| sd(x_j) / sd(y) (and |db0| / sd(y));  errr = max_j |db_j / b_j|")
+    print("  flags: S = exact active-set solution has other signs, R = X_A rank deficient")
+    print("glmnet cases use sigma = " + GLMNET_SIGMA_DOC + " (see the sigma table below).")
+    print(f"  {'data':9s} {'case':34s} {'kkt':>9s} {'kktf':>9s} {'icpt':>9s} {'err':>9s} {'errr':>9s}")
+    pert = {False: [0, 0, 0, math.inf, 0.0], True: [0, 0, 0, math.inf, 0.0]}
+    worst = {}
     glm_rows = []
     for name, ds, cases in report:
         X, y = ds["X"], ds["y"]
         for c in cases:
-            if c["source"] == "sklearn":
-                lam, r = to_shrink(c, X, y)
-                rel, free, icpt = kkt(c, X, y, lam, r)
-                if free > worst_skl[1]:
-                    worst_skl = (rel, free, icpt, f"{name}/{c['id']}")
-                print(f"  {name:9s} {c['id']:34s} rel={rel:9.2e} free={free:9.2e} icpt={icpt:9.2e}")
-                if c["convention"] == "shrink":
-                    cnt, dl, el, w = perturbation_check(c, X, y)
-                    pert[0] += cnt
-                    pert[1] += dl
-                    pert[2] += el
-                    pert[3] = min(pert[3], w)
-            else:
+            sig = glmnet_sigma_mode(c) if c["source"] == "glmnet" else "pop"
+            lam, r = to_shrink(c, X, y, sig)
+            k_rel, k_free, icpt = kkt(c, X, y, lam, r)
+            e_free, e_rel, consistent, rank_ok = accuracy(c, X, y, lam, r)
+            flags = ("" if consistent else "S") + ("" if rank_ok or r < 1 else "R")
+            print(f"  {name:9s} {c['id']:34s} {k_rel:9.2e} {k_free:9.2e} {icpt:9.2e} "
+                  f"{e_free:9.2e} {e_rel:9.2e} {flags}")
+            key = (c["source"], c["convention"])
+            w = worst.setdefault(key, [0.0, "", 0.0, "", 0.0, "", 0.0, "", 0, 0])
+            for slot, val in ((0, k_rel), (2, k_free), (4, e_free), (6, e_rel)):
+                if val > w[slot]:
+                    w[slot], w[slot + 1] = val, f"{name}/{c['id']}"
+            w[8] += 1
+            w[9] += 1 if flags else 0
+            if c["source"] == "sklearn" and c["convention"] == "shrink":
+                for scaled in (False, True):
+                    res = perturbation_check(c, X, y, scaled)
+                    pt = pert[scaled]
+                    for i in range(3):
+                        pt[i] += res[i]
+                    pt[3] = min(pt[3], res[3])
+                    pt[4] = max(pt[4], res[4])
+            if c["source"] == "glmnet":
                 row = {"name": name, "id": c["id"], "alpha": c["l1_ratio"],
                        "fi": c["fit_intercept"], "std": c["standardize"]}
                 for sm in ("pop", "rms", "sample"):
-                    lam, r = to_shrink(c, X, y, sm)
-                    row[sm] = kkt(c, X, y, lam, r)
+                    lam2, r2 = to_shrink(c, X, y, sm)
+                    row[sm] = kkt(c, X, y, lam2, r2)[0]
                 if c["standardize"] and not c["fit_intercept"]:
-                    lam, r = to_shrink(c, X, y, "rms")
-                    row["rms_Drms"] = kkt(c, X, y, lam, r, d_mode="rms")
+                    lam2, r2 = to_shrink(c, X, y, glmnet_sigma_mode(c))
+                    row["Drms"] = kkt(c, X, y, lam2, r2, d_mode="rms")[0]
                 glm_rows.append(row)
-    print(f"\nsklearn cases: worst scale-free KKT {worst_skl[1]:.2e} (rel {worst_skl[0]:.2e}) at {worst_skl[3]}")
-    print(f"shrink-convention sklearn cases, +-1e-6 perturbation of every non-zero coef and the "
-          f"intercept: {pert[0]} perturbations; lowered the objective: {pert[1]} (direct float64 "
-          f"evaluation), {pert[2]} (exact expansion); min dF/curvature = {pert[3]:.6f}")
 
-    print("\nglmnet cases mapped to shrink: lam_s r_s = L a, lam_s (1 - r_s) = L (1 - a) / sigma")
-    print("  sigma candidates: pop = sqrt(mean((y-ybar)^2)), rms = sqrt(mean(y^2)), "
-          "sample = sd with n-1.  Values: rel KKT (max_j v_j / lam_s).")
-    hdr = f"  {'data':9s} {'case':28s} {'pop':>9s} {'rms':>9s} {'sample':>9s} {'icpt':>9s}"
-    print(hdr)
+    print("\nWorst per group:")
+    for (src, conv), w in sorted(worst.items()):
+        print(f"  {src}/{conv} ({w[8]} cases, {w[9]} flagged):")
+        print(f"     kkt  {w[0]:.2e} at {w[1]}\n     kktf {w[2]:.2e} at {w[3]}")
+        print(f"     err  {w[4]:.2e} at {w[5]}\n     errr {w[6]:.2e} at {w[7]}")
+    print("\nPerturbation test (shrink-convention sklearn cases): each non-zero coefficient and "
+          "the intercept moved by +-delta; 'lowered' = objective below the recorded one.")
+    for scaled, label in ((False, "delta = 1e-6"), (True, "delta_j = 1e-6 sd(y)/sd(x_j)")):
+        pt = pert[scaled]
+        print(f"  {label}: {pt[0]} perturbations; lowered: {pt[1]} in a direct float64 "
+              f"evaluation (largest drop {pt[4]:.1e} of the objective), {pt[2]} by the exact "
+              f"expansion; min change/curvature term = {pt[3]:.6g} (1 = exactly optimal)")
+    print("\nCross-check: sklearn and glmnet cases that map to the same shrink problem "
+          "(same standardize/intercept, r_s and lambda_s equal to 1e-9 relative):")
+    for name, ds, cases in report:
+        X, y = ds["X"], ds["y"]
+        mapped = []
+        for c in cases:
+            sig = glmnet_sigma_mode(c) if c["source"] == "glmnet" else "pop"
+            mapped.append((c, *to_shrink(c, X, y, sig)))
+        sx, sy = pop_sd(X), float(np.std(y))
+        for c1, l1, r1 in mapped:
+            if c1["source"] != "sklearn":
+                continue
+            for c2, l2, r2 in mapped:
+                if (c2["source"] == "glmnet" and c1["standardize"] == c2["standardize"]
+                        and c1["fit_intercept"] == c2["fit_intercept"] and abs(r1 - r2) < 1e-9
+                        and abs(l1 - l2) <= 1e-9 * l1):
+                    diff = max(float(np.max(np.abs(np.array(c1["coefficients"])
+                                                    - np.array(c2["coefficients"])) * sx)) / sy,
+                               abs(c1["intercept"] - c2["intercept"]) / sy)
+                    print(f"  {name:9s} {c1['id']:30s} vs {c2['id']:26s} max |db_j| sd(x_j)/sd(y) = {diff:.2e}")
+
+    print("\nglmnet sigma table: rel KKT (max_j v_j / lambda_s) of the mapped problem "
+          "lambda_s r_s = L a, lambda_s (1 - r_s) = L (1 - a) / sigma, for")
+    print("  pop = sqrt(mean((y - ybar)^2)), rms = sqrt(mean(y^2)), sample = sd with n - 1.")
+    print(f"  {'data':9s} {'case':28s} {'pop':>9s} {'rms':>9s} {'sample':>9s}")
     for row in glm_rows:
-        extra = ""
-        if "rms_Drms" in row:
-            extra = f"  [sigma=rms, D=uncentred rms: {row['rms_Drms'][0]:.2e}]"
-        print(f"  {row['name']:9s} {row['id']:28s} {row['pop'][0]:9.2e} {row['rms'][0]:9.2e} "
-              f"{row['sample'][0]:9.2e} {row['pop'][2]:9.2e}{extra}")
-    print("\n  Summary (max rel KKT over cases with alpha < 1, where sigma matters):")
+        extra = f"   [D = uncentred rms of x: {row['Drms']:.2e}]" if "Drms" in row else ""
+        print(f"  {row['name']:9s} {row['id']:28s} {row['pop']:9.2e} {row['rms']:9.2e} "
+              f"{row['sample']:9.2e}{extra}")
+    print("\n  Summary, max rel KKT over glmnet cases with alpha < 1 (where sigma matters):")
     for fi in (True, False):
         for std in (True, False):
             sel = [r for r in glm_rows if r["fi"] == fi and r["std"] == std and r["alpha"] < 1]
-            if not sel:
-                continue
-            s = "  ".join(f"{sm}={max(r[sm][0] for r in sel):.2e}" for sm in ("pop", "rms", "sample"))
-            print(f"    intercept={tf(fi):5s} standardize={tf(std):5s}: {s}")
-    sel = [r for r in glm_rows if r["alpha"] == 1]
-    print(f"    alpha=1 (sigma irrelevant): max rel KKT {max(r['pop'][0] for r in sel):.2e}, "
-          f"max scale-free {max(r['pop'][1] for r in sel):.2e}")
+            if sel:
+                s = "  ".join(f"{sm}={max(r[sm] for r in sel):.2e}" for sm in ("pop", "rms", "sample"))
+                print(f"    intercept={tf(fi):5s} standardize={tf(std):5s}: {s}")
+    sel = [r for r in glm_rows if r["std"] and not r["fi"]]
+    if sel:
+        print(f"    standardize=True intercept=False with D = uncentred rms instead of centred sd: "
+              f"max rel KKT {max(r['Drms'] for r in sel):.2e}")
+
+
+# sigma that glmnet divides y by (found with the table printed by self_check).
+GLMNET_SIGMA_DOC = "pop when intercept=true, rms when intercept=false"
+
+
+def glmnet_sigma_mode(c):
+    return "pop" if c["fit_intercept"] else "rms"
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ internal static class CoordinateDescent
             residual.Refresh(beta);
             residual.Gradient(v);
             gap = DualityGap.Compute(v, beta, residual.SquaredNorm(), n, l1, l2);
+            gap = Polish(design, yc, l1, l2, residual, v, beta, gap);
             if (gap <= gapTolerance) return new Outcome(sweeps, true, gap);
             innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
         }
@@ -73,63 +74,84 @@ internal static class CoordinateDescent
         return largest;
     }
 
+    /// <summary>Polishing an active set of m features costs about n·m² + m³/3; allow it up to this many sweeps' worth.</summary>
+    private const double PolishBudgetInSweeps = 50;
+
+    /// <summary>
+    /// Once coordinate descent has found the non-zero features and their signs, the optimum solves one linear
+    /// system: (X̃_AᵀX̃_A + nλ2·I)·β_A = X̃_Aᵀỹ − nλ1·sign(β_A). Solving it directly removes the slow tail that
+    /// correlated features give coordinate descent. The step is kept only if the signs hold and the duality gap,
+    /// recomputed from scratch, goes down, so the certificate never depends on the shortcut being right.
+    /// </summary>
+    /// <returns>The duality gap after the step (unchanged if it was rejected).</returns>
+    private static double Polish(Design design, ReadOnlySpan<double> yc, double l1, double l2, Residual residual, Span<double> v, Span<double> beta, double gap)
+    {
+        int n = design.N;
+        var active = new List<int>();
+        for (int j = 0; j < design.P; j++)
+            if (beta[j] != 0) active.Add(j);
+        int m = active.Count;
+        // Without an L2 term the system is singular once there are as many features as rows.
+        if (m == 0 || (l2 == 0 && m >= n)) return gap;
+        if ((double)m * m * (n + m / 3.0) > Math.Max(PolishBudgetInSweeps * n * design.P, 1e7)) return gap;
+
+        var columns = active.ToArray();
+        var shift = new double[m];
+        for (int a = 0; a < m; a++) shift[a] = n * l1 * Math.Sign(beta[columns[a]]);
+        var solution = new double[m];
+        if (DirectSolver.SolveSubset(design, yc, columns, shift, l2, 1e-12, solution) >= 0) return gap;
+        for (int a = 0; a < m; a++)
+            if (Math.Sign(solution[a]) != Math.Sign(beta[columns[a]])) return gap;
+
+        var previous = beta.ToArray();
+        for (int a = 0; a < m; a++) beta[columns[a]] = solution[a];
+        residual.Refresh(beta);
+        residual.Gradient(v);
+        double polished = DualityGap.Compute(v, beta, residual.SquaredNorm(), n, l1, l2);
+        if (polished < gap) return polished;
+
+        previous.CopyTo(beta);
+        residual.Refresh(beta);
+        residual.Gradient(v);
+        return gap;
+    }
+
     internal static double SoftThreshold(double z, double threshold) =>
         z > threshold ? z - threshold : z < -threshold ? z + threshold : 0.0;
 }
 
 /// <summary>
-/// The residual R = ỹ − X̃β kept as Stored + Shift·1, so that updating one coordinate of an implicitly centred and
-/// scaled column costs one axpy on the raw column and O(1) bookkeeping.
+/// The residual R = ỹ − X̃β of the implicitly centred and scaled design. Centring happens inside the fused kernels,
+/// element by element, so a column whose mean dwarfs its spread loses no precision.
 /// </summary>
 internal sealed class Residual
 {
     private readonly Design _design;
     private readonly double[] _yc;
-    private readonly double[] _stored;
-    private double _shift;
-    private double _storedSum;
+    private readonly double[] _r;
 
     public Residual(Design design, ReadOnlySpan<double> yc, ReadOnlySpan<double> beta)
     {
         _design = design;
         _yc = yc.ToArray();
-        _stored = new double[design.N];
+        _r = new double[design.N];
         Refresh(beta);
     }
 
     /// <summary>Recomputes R from β, discarding rounding drift accumulated by many updates.</summary>
     public void Refresh(ReadOnlySpan<double> beta)
     {
-        _yc.CopyTo(_stored, 0);
-        _shift = 0;
+        _yc.CopyTo(_r, 0);
         for (int j = 0; j < _design.P; j++)
-        {
-            if (beta[j] == 0) continue;
-            double w = beta[j] / _design.Scale[j];
-            Kernels.Axpy(-w, _design.Column(j), _stored);
-            _shift += w * _design.Center[j];
-        }
-        _storedSum = Kernels.Sum(_stored);
+            if (beta[j] != 0) Kernels.AxpyShifted(-beta[j] / _design.Scale[j], _design.Column(j), _design.Center[j], _r);
     }
 
     /// <summary>x̃_jᵀR.</summary>
-    public double Dot(int j)
-    {
-        var d = _design;
-        double raw = Kernels.Dot(d.Column(j), _stored) + _shift * d.ColumnSum[j];
-        double sumR = _storedSum + d.N * _shift;
-        return (raw - d.Center[j] * sumR) / d.Scale[j];
-    }
+    public double Dot(int j) => Kernels.DotShifted(_design.Column(j), _design.Center[j], _r) / _design.Scale[j];
 
     /// <summary>R ← R − δ·x̃_j.</summary>
-    public void Subtract(int j, double delta)
-    {
-        var d = _design;
-        double w = delta / d.Scale[j];
-        Kernels.Axpy(-w, d.Column(j), _stored);
-        _storedSum -= w * d.ColumnSum[j];
-        _shift += w * d.Center[j];
-    }
+    public void Subtract(int j, double delta) =>
+        Kernels.AxpyShifted(-delta / _design.Scale[j], _design.Column(j), _design.Center[j], _r);
 
     /// <summary>v = X̃ᵀR over the included columns, 0 for excluded ones.</summary>
     public void Gradient(Span<double> v)
@@ -138,5 +160,5 @@ internal sealed class Residual
             v[j] = _design.Excluded[j] ? 0 : Dot(j);
     }
 
-    public double SquaredNorm() => Kernels.SumSquaredDeviations(_stored, -_shift);
+    public double SquaredNorm() => Kernels.Dot(_r, _r);
 }

@@ -12,8 +12,6 @@ internal sealed class Design
     public required int P { get; init; }
     public required double[] Center { get; init; }
     public required double[] Scale { get; init; }
-    /// <summary>Σ_i x_ij on the original scale.</summary>
-    public required double[] ColumnSum { get; init; }
     /// <summary>‖x̃_j‖²/n.</summary>
     public required double[] NormSquaredOverN { get; init; }
     public required bool[] Excluded { get; init; }

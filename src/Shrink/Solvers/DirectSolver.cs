@@ -12,23 +12,36 @@ internal static class DirectSolver
     /// <returns>-1 on success, else the design column index found to be linearly dependent on earlier ones.</returns>
     public static int SolvePrimal(Design design, ReadOnlySpan<double> yc, double l2, double relativePivot, Span<double> beta)
     {
-        int n = design.N;
         int[] included = IncludedColumns(design);
-        int m = included.Length;
         beta.Clear();
-        if (m == 0) return -1;
+        if (included.Length == 0) return -1;
+        var solution = new double[included.Length];
+        int dependent = SolveSubset(design, yc, included, [], l2, relativePivot, solution);
+        if (dependent >= 0) return dependent;
+        for (int a = 0; a < included.Length; a++) beta[included[a]] = solution[a];
+        return -1;
+    }
 
+    /// <summary>
+    /// Solves (X̃_SᵀX̃_S + nλ2·I)·β_S = X̃_Sᵀỹ − shift over the columns S (shift may be empty for zero).
+    /// </summary>
+    /// <returns>-1 on success, else the design column index found to be linearly dependent on earlier ones.</returns>
+    public static int SolveSubset(Design design, ReadOnlySpan<double> yc, int[] columns, ReadOnlySpan<double> shift, double l2, double relativePivot, Span<double> solution)
+    {
+        int n = design.N;
+        int m = columns.Length;
         var gram = new double[m * m];
-        var rhs = new double[m];
+        var rhs = solution[..m];
+        rhs.Clear();
         // Centred and scaled copies of a block of rows: the Gram is accumulated from small exact pieces
         // instead of from raw cross-products minus n·mean², which cancels badly when means dwarf spreads.
-        var block = new double[BlockRows * m];
+        var block = new double[Math.Min(BlockRows, n) * m];
         for (int r0 = 0; r0 < n; r0 += BlockRows)
         {
             int rows = Math.Min(BlockRows, n - r0);
             for (int a = 0; a < m; a++)
             {
-                int j = included[a];
+                int j = columns[a];
                 var source = design.Column(j).Slice(r0, rows);
                 var target = block.AsSpan(a * rows, rows);
                 double c = design.Center[j], s = design.Scale[j];
@@ -45,14 +58,14 @@ internal static class DirectSolver
 
         for (int a = 0; a < m; a++)
         {
+            if (!shift.IsEmpty) rhs[a] -= shift[a];
             gram[a * m + a] += n * l2;
             for (int b = 0; b < a; b++) gram[b * m + a] = gram[a * m + b];
         }
 
         int dependent = Cholesky.Factor(gram, m, relativePivot);
-        if (dependent >= 0) return included[dependent];
+        if (dependent >= 0) return columns[dependent];
         Cholesky.Solve(gram, m, rhs);
-        for (int a = 0; a < m; a++) beta[included[a]] = rhs[a];
         return -1;
     }
 

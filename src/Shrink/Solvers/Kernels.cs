@@ -33,6 +33,33 @@ internal static class Kernels
         return total;
     }
 
+    /// <summary>Σ (x_i − shift)·r_i, subtracting before multiplying so that a column's large mean does not cancel its spread away.</summary>
+    public static double DotShifted(ReadOnlySpan<double> x, double shift, ReadOnlySpan<double> r)
+    {
+        var acc = Vector<double>.Zero;
+        var s = new Vector<double>(shift);
+        int i = 0, w = Vector<double>.Count;
+        for (; i <= x.Length - w; i += w)
+            acc += (new Vector<double>(x.Slice(i, w)) - s) * new Vector<double>(r.Slice(i, w));
+        double total = Vector.Sum(acc);
+        for (; i < x.Length; i++) total += (x[i] - shift) * r[i];
+        return total;
+    }
+
+    /// <summary>r += alpha·(x − shift).</summary>
+    public static void AxpyShifted(double alpha, ReadOnlySpan<double> x, double shift, Span<double> r)
+    {
+        var a = new Vector<double>(alpha);
+        var s = new Vector<double>(shift);
+        int i = 0, w = Vector<double>.Count;
+        for (; i <= x.Length - w; i += w)
+        {
+            var updated = new Vector<double>(r.Slice(i, w)) + a * (new Vector<double>(x.Slice(i, w)) - s);
+            updated.CopyTo(r.Slice(i, w));
+        }
+        for (; i < x.Length; i++) r[i] += alpha * (x[i] - shift);
+    }
+
     /// <summary>True when every value equals the first (a constant column carries no information beyond an intercept).</summary>
     public static bool IsConstant(ReadOnlySpan<double> a)
     {
