@@ -37,7 +37,9 @@ internal static class Report
             _ => $"{Names.Of(model.Penalty)}, λ = {Short(model.Lambda)}",
         };
         string convention = model.Convention == Convention.Shrink ? "" : $" ({Names.Of(model.Convention)} convention; shrink λ = {Short(model.CanonicalLambda)}, r = {Short(model.CanonicalL1Ratio)})";
-        string scaling = $"{(model.Standardize ? "standardized" : "not standardized")}, {(model.FitIntercept ? "with intercept" : "no intercept")}";
+        string intercept = model.FitIntercept ? "with intercept" : "no intercept";
+        // Standardization only changes how a penalty weighs the features; least squares does not depend on it.
+        string scaling = model.Penalty == Penalty.Ols ? intercept : $"{(model.Standardize ? "standardized" : "not standardized")}, {intercept}";
         return $"{penalty}{convention}; {scaling}\n" +
                $"n = {n}, p = {p}, non-zero {model.NonZeroCount}\n" +
                $"objective {Short(d.Objective)}, duality gap {d.DualityGap:0.##e+0} ({d.Solver}, {d.Iterations} {(d.Iterations == 1 ? "iteration" : "iterations")}, {(d.Converged ? "converged" : "NOT converged")})";
