@@ -103,16 +103,24 @@ public static class CsvData
     }
 
     // Column counts are checked here, not by Sep, so that a ragged row gets a message naming the file and line.
+    // The header is read as an ordinary first row, not by Sep, which throws an ArgumentException on a duplicate
+    // column name before CheckHeader could name it.
     private static SepReaderOptions Reader() =>
-        Sep.Reader(o => o with { DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
+        Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
 
     private static (double[][] Columns, int Dropped, string[] Names) Read(string path, Func<SepReader> open, Func<IReadOnlyList<string>, int[]> select, bool dropMissing)
     {
         try
         {
             using var reader = open();
-            var header = reader.Header.ColNames;
-            if (header.Count == 0 || (header.Count == 1 && header[0].Length == 0))
+            string[] header = [];
+            if (reader.MoveNext())
+            {
+                var first = reader.Current;
+                header = new string[first.ColCount];
+                for (int j = 0; j < header.Length; j++) header[j] = first[j].ToString();
+            }
+            if (header.Length == 0 || (header.Length == 1 && header[0].Length == 0))
                 throw Throw.Error($"{path}: the file is empty; expected a header row and data rows");
             CheckHeader(path, header);
             int[] selected = select(header);
@@ -127,8 +135,8 @@ public static class CsvData
                 int line = r.LineNumberFrom;
                 if (r.ColCount == 1 && r[0].Span.Length == 0) continue; // blank line
                 dataRows++;
-                if (r.ColCount != header.Count)
-                    throw Throw.Error($"{path}: line {line} has {r.ColCount} fields but the header has {header.Count}");
+                if (r.ColCount != header.Length)
+                    throw Throw.Error($"{path}: line {line} has {r.ColCount} fields but the header has {header.Length}");
                 bool rowMissing = false;
                 for (int k = 0; k < selected.Length; k++)
                 {
