@@ -148,9 +148,10 @@ public static class CsvData
                         firstMissing ??= $"line {line}, column '{header[selected[k]]}'";
                         continue;
                     }
-                    if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                    bool number = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value);
+                    if (!number && !IsInfinity(cell))
                         throw Throw.Error($"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a number (only numeric columns can be used)");
-                    if (!double.IsFinite(value))
+                    if (!number || !double.IsFinite(value))
                         throw Throw.Error($"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a finite number");
                     row[k] = value;
                 }
@@ -184,6 +185,10 @@ public static class CsvData
             first[header[j]] = j;
         }
     }
+
+    // R and NumPy write infinity as Inf / inf, which .NET does not parse; it is a non-finite number, not text.
+    private static bool IsInfinity(ReadOnlySpan<char> cell) =>
+        (cell.Length > 0 && cell[0] is '+' or '-' ? cell[1..] : cell).Equals("inf", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsMissing(ReadOnlySpan<char> cell) =>
         cell.Length == 0 || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase);
