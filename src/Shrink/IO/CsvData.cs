@@ -44,7 +44,8 @@ public static class CsvData
     private static CsvReadResult ReadDataset(string path, Func<SepReader> open, CsvReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (columns, dropped, header) = Read(path, open, names => SelectForDataset(path, names, options), options.DropMissing);
+        var (columns, dropped, header) = Read(path, open, names => SelectForDataset(path, names, options), options.DropMissing,
+            "drop those rows with drop-missing (--drop-missing)");
         var target = columns[0];
         var features = FeatureMatrix.FromColumns(columns.Skip(1).ToArray());
         var featureNames = header.Skip(1).ToArray();
@@ -58,7 +59,8 @@ public static class CsvData
     {
         ArgumentNullException.ThrowIfNull(columns);
         CheckFile(path);
-        var (values, dropped, _) = Read(path, () => Reader().FromFile(path), names => Locate(path, names, columns, "the model needs"), dropMissing);
+        var (values, dropped, _) = Read(path, () => Reader().FromFile(path), names => Locate(path, names, columns, "the model needs"), dropMissing,
+            "a prediction needs a value in every feature the model uses");
         return (FeatureMatrix.FromColumns(values), dropped);
     }
 
@@ -108,7 +110,7 @@ public static class CsvData
     private static SepReaderOptions Reader() =>
         Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
 
-    private static (double[][] Columns, int Dropped, string[] Names) Read(string path, Func<SepReader> open, Func<IReadOnlyList<string>, int[]> select, bool dropMissing)
+    private static (double[][] Columns, int Dropped, string[] Names) Read(string path, Func<SepReader> open, Func<IReadOnlyList<string>, int[]> select, bool dropMissing, string missingAdvice)
     {
         try
         {
@@ -165,7 +167,7 @@ public static class CsvData
 
             if (dataRows == 0) throw Throw.Error($"{path}: the file has a header but no data rows");
             if (missing > 0 && !dropMissing)
-                throw Throw.Error($"{path}: {firstMissing} is missing (empty, NA or NaN); {missing} missing {(missing == 1 ? "value" : "values")} in {dropped} {(dropped == 1 ? "row" : "rows")} in all; drop those rows with drop-missing (--drop-missing)");
+                throw Throw.Error($"{path}: {firstMissing} is missing (empty, NA or NaN); {missing} missing {(missing == 1 ? "value" : "values")} in {dropped} {(dropped == 1 ? "row" : "rows")} in all; {missingAdvice}");
             return (columns.Select(c => c.ToArray()).ToArray(), dropped, selected.Select(j => header[j]).ToArray());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
