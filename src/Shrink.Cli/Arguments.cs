@@ -41,7 +41,9 @@ internal sealed class Arguments
             }
             else if (valueOptions.Contains(name))
             {
-                string value = inline ?? (i + 1 < args.Count ? args[++i] : throw new ShrinkException($"'--{name}' needs a value"));
+                // The next argument is the value unless it is another option: '--target --lambda 0.1' lacks a target.
+                bool next = i + 1 < args.Count && !(args[i + 1].StartsWith("--", StringComparison.Ordinal) && args[i + 1].Length > 2);
+                string value = inline ?? (next ? args[++i] : throw new ShrinkException($"'--{name}' needs a value"));
                 if (result._values.ContainsKey(name)) throw new ShrinkException($"'--{name}' is given more than once");
                 result._values[name] = value;
             }
