@@ -86,7 +86,7 @@ internal sealed class Arguments
     public string Single(string what, string command)
     {
         if (Positional.Count == 0) throw new ShrinkException($"'shrink {command}' needs {what}; see 'shrink {command} --help'");
-        if (Positional.Count > 1) throw new ShrinkException($"'shrink {command}' takes one {what}; got {Positional.Count}: {string.Join(" ", Positional)}");
+        if (Positional.Count > 1) throw new ShrinkException($"'shrink {command}' takes one argument, {what}; got {Positional.Count}: {string.Join(" ", Positional)}");
         return Positional[0];
     }
 }
