@@ -41,7 +41,9 @@ internal sealed class Arguments
             }
             else if (valueOptions.Contains(name))
             {
-                string value = inline ?? (i + 1 < args.Count ? args[++i] : throw new ShrinkException($"'--{name}' needs a value"));
+                // The next argument is the value unless it is another option: '--target --lambda 0.1' lacks a target.
+                bool next = i + 1 < args.Count && !(args[i + 1].StartsWith("--", StringComparison.Ordinal) && args[i + 1].Length > 2);
+                string value = inline ?? (next ? args[++i] : throw new ShrinkException($"'--{name}' needs a value"));
                 if (result._values.ContainsKey(name)) throw new ShrinkException($"'--{name}' is given more than once");
                 result._values[name] = value;
             }
@@ -84,7 +86,7 @@ internal sealed class Arguments
     public string Single(string what, string command)
     {
         if (Positional.Count == 0) throw new ShrinkException($"'shrink {command}' needs {what}; see 'shrink {command} --help'");
-        if (Positional.Count > 1) throw new ShrinkException($"'shrink {command}' takes one {what}; got {Positional.Count}: {string.Join(" ", Positional)}");
+        if (Positional.Count > 1) throw new ShrinkException($"'shrink {command}' takes one argument, {what}; got {Positional.Count}: {string.Join(" ", Positional)}");
         return Positional[0];
     }
 }

@@ -44,7 +44,8 @@ public static class CsvData
     private static CsvReadResult ReadDataset(string path, Func<SepReader> open, CsvReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (columns, dropped, header) = Read(path, open, names => SelectForDataset(path, names, options), options.DropMissing);
+        var (columns, dropped, header) = Read(path, open, names => SelectForDataset(path, names, options), options.DropMissing,
+            "drop those rows with drop-missing (--drop-missing)");
         var target = columns[0];
         var features = FeatureMatrix.FromColumns(columns.Skip(1).ToArray());
         var featureNames = header.Skip(1).ToArray();
@@ -58,7 +59,8 @@ public static class CsvData
     {
         ArgumentNullException.ThrowIfNull(columns);
         CheckFile(path);
-        var (values, dropped, _) = Read(path, () => Reader().FromFile(path), names => Locate(path, names, columns, "the model needs"), dropMissing);
+        var (values, dropped, _) = Read(path, () => Reader().FromFile(path), names => Locate(path, names, columns, "the model needs"), dropMissing,
+            "a prediction needs a value in every feature the model uses");
         return (FeatureMatrix.FromColumns(values), dropped);
     }
 
@@ -103,16 +105,24 @@ public static class CsvData
     }
 
     // Column counts are checked here, not by Sep, so that a ragged row gets a message naming the file and line.
+    // The header is read as an ordinary first row, not by Sep, which throws an ArgumentException on a duplicate
+    // column name before CheckHeader could name it.
     private static SepReaderOptions Reader() =>
-        Sep.Reader(o => o with { DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
+        Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
 
-    private static (double[][] Columns, int Dropped, string[] Names) Read(string path, Func<SepReader> open, Func<IReadOnlyList<string>, int[]> select, bool dropMissing)
+    private static (double[][] Columns, int Dropped, string[] Names) Read(string path, Func<SepReader> open, Func<IReadOnlyList<string>, int[]> select, bool dropMissing, string missingAdvice)
     {
         try
         {
             using var reader = open();
-            var header = reader.Header.ColNames;
-            if (header.Count == 0 || (header.Count == 1 && header[0].Length == 0))
+            string[] header = [];
+            if (reader.MoveNext())
+            {
+                var first = reader.Current;
+                header = new string[first.ColCount];
+                for (int j = 0; j < header.Length; j++) header[j] = first[j].ToString();
+            }
+            if (header.Length == 0 || (header.Length == 1 && header[0].Length == 0))
                 throw Throw.Error($"{path}: the file is empty; expected a header row and data rows");
             CheckHeader(path, header);
             int[] selected = select(header);
@@ -127,8 +137,8 @@ public static class CsvData
                 int line = r.LineNumberFrom;
                 if (r.ColCount == 1 && r[0].Span.Length == 0) continue; // blank line
                 dataRows++;
-                if (r.ColCount != header.Count)
-                    throw Throw.Error($"{path}: line {line} has {r.ColCount} fields but the header has {header.Count}");
+                if (r.ColCount != header.Length)
+                    throw Throw.Error($"{path}: line {line} has {r.ColCount} fields but the header has {header.Length}");
                 bool rowMissing = false;
                 for (int k = 0; k < selected.Length; k++)
                 {
@@ -140,9 +150,10 @@ public static class CsvData
                         firstMissing ??= $"line {line}, column '{header[selected[k]]}'";
                         continue;
                     }
-                    if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                    bool number = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value);
+                    if (!number && !IsInfinity(cell))
                         throw Throw.Error($"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a number (only numeric columns can be used)");
-                    if (!double.IsFinite(value))
+                    if (!number || !double.IsFinite(value))
                         throw Throw.Error($"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a finite number");
                     row[k] = value;
                 }
@@ -156,7 +167,7 @@ public static class CsvData
 
             if (dataRows == 0) throw Throw.Error($"{path}: the file has a header but no data rows");
             if (missing > 0 && !dropMissing)
-                throw Throw.Error($"{path}: {firstMissing} is missing (empty, NA or NaN); {missing} missing {(missing == 1 ? "value" : "values")} in {dropped} {(dropped == 1 ? "row" : "rows")} in all; drop those rows with drop-missing (--drop-missing)");
+                throw Throw.Error($"{path}: {firstMissing} is missing (empty, NA or NaN); {missing} missing {(missing == 1 ? "value" : "values")} in {dropped} {(dropped == 1 ? "row" : "rows")} in all; {missingAdvice}");
             return (columns.Select(c => c.ToArray()).ToArray(), dropped, selected.Select(j => header[j]).ToArray());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
@@ -176,6 +187,10 @@ public static class CsvData
             first[header[j]] = j;
         }
     }
+
+    // R and NumPy write infinity as Inf / inf, which .NET does not parse; it is a non-finite number, not text.
+    private static bool IsInfinity(ReadOnlySpan<char> cell) =>
+        (cell.Length > 0 && cell[0] is '+' or '-' ? cell[1..] : cell).Equals("inf", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsMissing(ReadOnlySpan<char> cell) =>
         cell.Length == 0 || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase);
