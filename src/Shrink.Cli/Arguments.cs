@@ -59,19 +59,21 @@ internal sealed class Arguments
 
     public string? Text(string name) => _values.TryGetValue(name, out var v) ? v : null;
 
-    public double? Number(string name)
+    /// <param name="name">The option, without dashes.</param>
+    /// <param name="range">The allowed range in words ("≥ 0", "in [0, 1]"), for the message.</param>
+    public double? Number(string name, string range)
     {
         if (Text(name) is not { } text) return null;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-            throw new ShrinkException($"'--{name}' must be a finite number; got '{text}'");
+            throw new ShrinkException($"'--{name}' must be a finite number {range}; got '{text}'");
         return value;
     }
 
-    public int? Integer(string name)
+    public int? Integer(string name, string range)
     {
         if (Text(name) is not { } text) return null;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
-            throw new ShrinkException($"'--{name}' must be a whole number; got '{text}'");
+            throw new ShrinkException($"'--{name}' must be a whole number {range}; got '{text}'");
         return value;
     }
 

@@ -48,9 +48,10 @@ internal static class Cli
             if (verbose) stderr.WriteLine(e);
             return UserError;
         }
-        catch (Exception e) when (!verbose)
+        catch (Exception e)
         {
-            stderr.WriteLine($"shrink: internal error: {e.GetType().Name}: {e.Message} (run with --verbose for details, and please report it)");
+            stderr.WriteLine($"shrink: internal error: {e.GetType().Name}: {e.Message} ({(verbose ? "details below" : "run with --verbose for details")}, and please report it)");
+            if (verbose) stderr.WriteLine(e);
             return InternalError;
         }
     }

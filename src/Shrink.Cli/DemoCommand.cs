@@ -60,7 +60,9 @@ internal static class DemoCommand
         return Cli.Ok;
     }
 
-    internal static (Dataset Train, Dataset Test) LoadData() => (Load("students_train.csv"), Load("students_test.csv"));
+    private static readonly Lazy<(Dataset Train, Dataset Test)> Data = new(() => (Load("students_train.csv"), Load("students_test.csv")));
+
+    internal static (Dataset Train, Dataset Test) LoadData() => Data.Value;
 
     internal static IReadOnlyList<DemoModel> Fit()
     {
@@ -107,7 +109,7 @@ internal static class DemoCommand
 
     private static void WriteTable(IAnsiConsole console, IReadOnlyList<DemoModel> models)
     {
-        var (train, test) = (models[0].Model.TrainingRows, TestRows());
+        var (train, test) = (models[0].Model.TrainingRows, LoadData().Test.Rows);
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"Predicting a student's test score: fitted on {train} students, scored on {test:N0} held-out students");
         table.AddColumn("");
@@ -149,8 +151,6 @@ internal static class DemoCommand
         }
         return Math.Sqrt(sum);
     }
-
-    private static int TestRows() => LoadData().Test.Rows;
 
     private static string Describe(string name) => name switch
     {

@@ -8,9 +8,9 @@ internal static class ModelOptions
 
     public static FitOptions From(Arguments a)
     {
-        double? l1Ratio = a.Number("l1-ratio");
+        double? l1Ratio = a.Number("l1-ratio", "in [0, 1]");
         var penalty = a.Text("penalty") is { } p ? Names.ParsePenalty(p) : l1Ratio is null ? Penalty.Lasso : Penalty.ElasticNet;
-        double? lambda = a.Number("lambda");
+        double? lambda = a.Number("lambda", "≥ 0");
         if (penalty == Penalty.Ols && lambda is > 0)
             throw new ShrinkException($"penalty ols has no λ; got '--lambda {a.Text("lambda")}' (use ridge, lasso or elasticnet)");
         var options = new FitOptions
@@ -22,8 +22,8 @@ internal static class ModelOptions
             FitIntercept = !a.Has("no-intercept"),
             Standardize = !a.Has("no-standardize"),
         };
-        if (a.Number("tolerance") is { } tol) options = options with { Tolerance = tol };
-        if (a.Integer("max-iterations") is { } max) options = options with { MaxIterations = max };
+        if (a.Number("tolerance", "in (0, 1)") is { } tol) options = options with { Tolerance = tol };
+        if (a.Integer("max-iterations", "≥ 1") is { } max) options = options with { MaxIterations = max };
         return options;
     }
 }

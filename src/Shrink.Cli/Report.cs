@@ -48,7 +48,7 @@ internal static class Report
     public static string NotConverged(LinearModel model)
     {
         var d = model.Diagnostics;
-        return $"shrink: warning: did not converge after {d.Iterations} iterations: duality gap {d.DualityGap:0.###e+0} is above the tolerance ({Short(d.Tolerance)} relative); the coefficients are usable but not optimal — raise --max-iterations or loosen --tolerance";
+        return $"shrink: warning: did not converge after {d.Iterations} {(d.Iterations == 1 ? "iteration" : "iterations")}: duality gap {d.DualityGap:0.###e+0} is above the tolerance {d.GapTolerance:0.###e+0} (= {Short(d.Tolerance)} x the objective at b = 0); the coefficients are usable but not optimal: raise --max-iterations or loosen --tolerance";
     }
 
     public static void WriteJson(TextWriter writer, Action<Utf8JsonWriter> body)

@@ -7,10 +7,11 @@ namespace Shrink;
 /// <param name="Objective">The objective at the returned coefficients, as the convention writes it.</param>
 /// <param name="DualityGap">An upper bound on Objective − optimum, in the same units (0 up to rounding for direct solves).</param>
 /// <param name="Tolerance">The relative tolerance asked for.</param>
+/// <param name="GapTolerance">The gap it had to reach: Tolerance × the objective at b = 0, in the convention's units.</param>
 /// <param name="Iterations">Coordinate-descent sweeps; 1 for a direct solve.</param>
 /// <param name="Converged">Whether the duality gap met the tolerance.</param>
 /// <param name="Solver">"coordinate-descent", "cholesky" or "dual-cholesky".</param>
-public sealed record FitDiagnostics(double Objective, double DualityGap, double Tolerance, int Iterations, bool Converged, string Solver);
+public sealed record FitDiagnostics(double Objective, double DualityGap, double Tolerance, double GapTolerance, int Iterations, bool Converged, string Solver);
 
 /// <summary>A fitted linear model y ≈ b0 + Σ b_j·x_j. Immutable; coefficients are on the original scale of the data.</summary>
 public sealed class LinearModel

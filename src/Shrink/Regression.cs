@@ -72,7 +72,7 @@ public static class Regression
             if (problem.FitIntercept) intercept -= coefficients[j] * problem.Design.Center[j];
         }
 
-        var diagnostics = new FitDiagnostics(objective * scale, gap * scale, options.Tolerance, iterations, converged, solver);
+        var diagnostics = new FitDiagnostics(objective * scale, gap * scale, options.Tolerance, gapTolerance * scale, iterations, converged, solver);
         return new LinearModel(data.FeatureNames, intercept, coefficients, ols ? Penalty.Ols : options.Penalty, lambda,
             ols ? 0 : r, options.Convention, options.FitIntercept, options.Standardize, n, penalty.Lambda, penalty.L1Ratio, diagnostics);
     }

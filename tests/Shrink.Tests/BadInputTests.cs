@@ -195,6 +195,23 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Feature_named_twice()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("data.csv", Good);
+        FitFails(folder, [path, "--target", "y", "--features", "x1,x1", "--lambda", "0.1"], path, "--features", "'x1'", "more than once");
+    }
+
+    [Fact]
+    public void A_blank_row_in_a_one_column_file_is_a_missing_value_not_skipped()
+    {
+        using var folder = new TempFolder();
+        string model = SaveModel(folder, folder.Write("train.csv", "x1,y\n1,2\n2,4\n3,5\n4,9\n"));
+        string data = folder.Write("new.csv", "x1\n1\n\n3\n");
+        PredictFails(folder, model, data, data, "line 3", "'x1'", "missing");
+    }
+
+    [Fact]
     public void Target_among_the_features()
     {
         using var folder = new TempFolder();
@@ -255,7 +272,7 @@ public class BadInputTests
     [Theory]
     [InlineData(new[] { "--lambda", "-1" }, new[] { "'lambda'", "≥ 0", "got -1" })]
     [InlineData(new[] { "--lambda=-1" }, new[] { "'lambda'", "≥ 0", "got -1" })]
-    [InlineData(new[] { "--lambda", "abc" }, new[] { "'--lambda'", "number", "'abc'" })]
+    [InlineData(new[] { "--lambda", "abc" }, new[] { "'--lambda'", "number ≥ 0", "'abc'" })]
     [InlineData(new[] { "--lambda", "Infinity" }, new[] { "'--lambda'", "finite", "'Infinity'" })]
     [InlineData(new[] { "--lambda", "0.1", "--l1-ratio", "1.5" }, new[] { "'l1-ratio'", "[0, 1]", "got 1.5" })]
     [InlineData(new[] { "--lambda", "0.1", "--l1-ratio", "-0.1" }, new[] { "'l1-ratio'", "[0, 1]", "got -0.1" })]

@@ -398,7 +398,7 @@ public class CliTests
         var gap = Regex.Match(warning, @"gap ([0-9.]+(?:[eE][-+]?[0-9]+)?)");
         Assert.True(gap.Success, warning);
         AssertClose(json.GetProperty("duality_gap").GetDouble(), double.Parse(gap.Groups[1].Value, CultureInfo.InvariantCulture), 1e-3, "gap in the warning");
-        var tolerance = Regex.Match(warning, @"tolerance \(([0-9.]+(?:[eE][-+]?[0-9]+)?)");
+        var tolerance = Regex.Match(warning, @"\(= ([0-9.]+(?:[eE][-+]?[0-9]+)?) x the objective at b = 0\)");
         Assert.True(tolerance.Success, warning);
         Assert.Equal(1e-12, double.Parse(tolerance.Groups[1].Value, CultureInfo.InvariantCulture));
 

@@ -57,7 +57,7 @@ public class ModelFileTests
         coefficients: [1.0 / 3, -2.0 / 3, 1e-310, -double.Epsilon, double.MaxValue, -123456789.123456789, 0],
         Penalty.ElasticNet, lambda: Math.PI / 1e5, l1Ratio: 0.3, Convention.Glmnet, fitIntercept: false, standardize: false,
         trainingRows: 12345, canonicalLambda: Math.E * 1e-7, canonicalL1Ratio: 0.7000000000000001,
-        new FitDiagnostics(Objective: 12.345678901234567, DualityGap: 4.9406564584124654e-324, Tolerance: 1e-12, Iterations: 99999, Converged: false, Solver: "coordinate-descent"));
+        new FitDiagnostics(Objective: 12.345678901234567, DualityGap: 4.9406564584124654e-324, Tolerance: 1e-12, GapTolerance: 3.25e-11, Iterations: 99999, Converged: false, Solver: "coordinate-descent"));
 
     private static LinearModel Fitted()
     {
@@ -131,7 +131,7 @@ public class ModelFileTests
     {
         var b = coefficients.Select(c => c.Get).ToArray();
         var model = new LinearModel(Enumerable.Range(1, b.Length).Select(j => $"f{j}").ToArray(), intercept.Get, b, Penalty.Ridge,
-            1.5, 0, Convention.Shrink, true, true, rows.Get, 1.5, 0, new FitDiagnostics(1, gap.Get, 1e-7, 1, true, "cholesky"));
+            1.5, 0, Convention.Shrink, true, true, rows.Get, 1.5, 0, new FitDiagnostics(1, gap.Get, 1e-7, 2.5e-7, 1, true, "cholesky"));
         var parsed = ModelFile.Parse(Encoding.UTF8.GetBytes(ModelFile.ToJson(model)));
         return BitConverter.DoubleToInt64Bits(parsed.Intercept) == BitConverter.DoubleToInt64Bits(intercept.Get)
             && parsed.Coefficients.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(b.Select(BitConverter.DoubleToInt64Bits))

@@ -72,6 +72,8 @@ public static class CsvData
         {
             if (chosen.Contains(options.Target, StringComparer.Ordinal))
                 throw Throw.Error($"{path}: column '{options.Target}' is the target and cannot also be a feature");
+            if (chosen.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw Throw.Error($"{path}: features (--features) name '{twice.Key}' more than once");
             featureNames = chosen;
         }
         else
@@ -135,7 +137,9 @@ public static class CsvData
             foreach (var r in reader)
             {
                 int line = r.LineNumberFrom;
-                if (r.ColCount == 1 && r[0].Span.Length == 0) continue; // blank line
+                // A blank line is skipped, except in a one-column file where it is that column's missing value:
+                // skipping it would silently misalign predictions with the rows they belong to.
+                if (header.Length > 1 && r.ColCount == 1 && r[0].Span.Length == 0) continue;
                 dataRows++;
                 if (r.ColCount != header.Length)
                     throw Throw.Error($"{path}: line {line} has {r.ColCount} fields but the header has {header.Length}");

@@ -69,7 +69,7 @@ public static class ModelFile
                 coefficients[j] = c.GetDouble();
             }
             var d = Element(root, "diagnostics", source, JsonValueKind.Object);
-            var diagnostics = new FitDiagnostics(Number(d, "objective", source), Number(d, "duality_gap", source), Number(d, "tolerance", source),
+            var diagnostics = new FitDiagnostics(Number(d, "objective", source), Number(d, "duality_gap", source), Number(d, "tolerance", source), Number(d, "gap_tolerance", source),
                 Int(d, "iterations", source), Bool(d, "converged", source), Text(d, "solver", source));
             try
             {
@@ -109,6 +109,7 @@ public static class ModelFile
         w.WriteNumber("objective", d.Objective);
         w.WriteNumber("duality_gap", d.DualityGap);
         w.WriteNumber("tolerance", d.Tolerance);
+        w.WriteNumber("gap_tolerance", d.GapTolerance);
         w.WriteNumber("iterations", d.Iterations);
         w.WriteBoolean("converged", d.Converged);
         w.WriteString("solver", d.Solver);
