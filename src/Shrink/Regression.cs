@@ -19,67 +19,49 @@ public static class Regression
         CheckShape(data);
 
         var problem = Problem.Build(data, options.FitIntercept, options.Standardize);
-        int n = problem.N, p = problem.P;
-        double r = options.EffectiveL1Ratio;
         bool ols = options.Penalty == Penalty.Ols || options.Lambda == 0;
         double lambda = ols ? options.Lambda ?? 0 : options.Lambda ?? throw MissingLambda(problem, options);
-        var penalty = ols ? new CanonicalPenalty(0, 0) : ConventionMap.ToCanonical(options.Convention, options.Penalty, lambda, r, n, p, problem.TargetScale);
-
-        var beta = new double[p];
-        string solver;
-        int iterations = 1;
-        bool converged = true;
-        double gapTolerance = options.Tolerance * problem.NullObjective;
-        if (ols)
-        {
-            CheckIdentifiable(problem, data);
-            int dependent = DirectSolver.SolvePrimal(problem.Design, problem.CenteredTarget, 0, 1e-10, beta);
-            if (dependent >= 0)
-                throw Throw.Error($"ordinary least squares is not identifiable: feature '{data.FeatureNames[dependent]}' is a linear combination of other features (collinear columns); use ridge (λ > 0), which has a unique answer for any data");
-            solver = "cholesky";
-        }
-        else if (penalty.L1 == 0)
-        {
-            if (problem.Design.IncludedCount > n)
-            {
-                DirectSolver.SolveDual(problem.Design, problem.CenteredTarget, penalty.L2, beta);
-                solver = "dual-cholesky";
-            }
-            else
-            {
-                DirectSolver.SolvePrimal(problem.Design, problem.CenteredTarget, penalty.L2, 0, beta);
-                solver = "cholesky";
-            }
-        }
-        else
-        {
-            var outcome = CoordinateDescent.Solve(problem.Design, problem.CenteredTarget, penalty.L1, penalty.L2, gapTolerance, options.MaxIterations, beta);
-            iterations = outcome.Sweeps;
-            converged = outcome.Converged;
-            solver = "coordinate-descent";
-        }
-
-        var (objective, gap) = Certificate(problem, penalty, beta);
-        if (solver != "coordinate-descent") converged = gap <= Math.Max(gapTolerance, 1e-12 * problem.NullObjective);
-        double scale = ConventionMap.ObjectiveScale(options.Convention, ols ? Penalty.Ols : options.Penalty, n);
-
-        var coefficients = new double[p];
-        double intercept = problem.FitIntercept ? problem.TargetMean : 0;
-        for (int j = 0; j < p; j++)
-        {
-            if (beta[j] == 0) continue;
-            coefficients[j] = beta[j] / problem.Design.Scale[j];
-            if (problem.FitIntercept) intercept -= coefficients[j] * problem.Design.Center[j];
-        }
-
-        var diagnostics = new FitDiagnostics(objective * scale, gap * scale, options.Tolerance, gapTolerance * scale, iterations, converged, solver);
-        return new LinearModel(data.FeatureNames, intercept, coefficients, ols ? Penalty.Ols : options.Penalty, lambda,
-            ols ? 0 : r, options.Convention, options.FitIntercept, options.Standardize, n, penalty.Lambda, penalty.L1Ratio, diagnostics);
+        var beta = new double[problem.P];
+        return Engine.FitAt(problem, data.FeatureNames, options, lambda, beta);
     }
 
     /// <summary>Fits a model on a feature matrix and target; names default to x1..xp.</summary>
     public static LinearModel Fit(FeatureMatrix features, double[] target, FitOptions? options = null) =>
         Fit(new Dataset(features, target), options);
+
+    /// <summary>
+    /// Fits the whole path of models along a decreasing λ grid, warm-starting each from the one before; ridge paths
+    /// come from a single eigendecomposition. <paramref name="stepDone"/> is called after each λ (for progress).
+    /// </summary>
+    public static RegularizationPath Path(Dataset data, PathOptions? options = null, Action? stepDone = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new PathOptions();
+        var fit = CheckPathOptions(options);
+        CheckShape(data);
+        var problem = Problem.Build(data, fit.FitIntercept, fit.Standardize);
+        return PathFitter.Run(problem, data.FeatureNames, fit, PathFitter.Grid(problem, options), stepDone);
+    }
+
+    /// <summary>
+    /// Cross-validates a path (or, with <see cref="CrossValidationOptions.L1Ratios"/>, several) and returns the curves,
+    /// λmin and λ1se, and the model at the chosen λ fitted on all the data. Folds run in parallel; the result does
+    /// not depend on the thread count. <paramref name="stepDone"/> is called after each λ of each fit (for progress).
+    /// </summary>
+    public static CrossValidationResult CrossValidate(Dataset data, CrossValidationOptions? options = null, Action? stepDone = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return CrossValidator.Run(data, options ?? new CrossValidationOptions(), stepDone);
+    }
+
+    internal static FitOptions CheckPathOptions(PathOptions options)
+    {
+        var fit = options.Fit;
+        fit.CheckConsistent();
+        if (fit.Penalty == Penalty.Ols)
+            throw Throw.Error("a path needs a penalty (lasso, ridge or elasticnet): least squares has no λ to vary");
+        return fit;
+    }
 
     /// <summary>
     /// The smallest λ (in the options' convention and L1 ratio) at which every coefficient is exactly 0.
@@ -94,7 +76,7 @@ public static class Regression
         return LambdaMax(Problem.Build(data, options.FitIntercept, options.Standardize), options);
     }
 
-    private static double LambdaMax(Problem problem, FitOptions options)
+    internal static double LambdaMax(Problem problem, FitOptions options)
     {
         double r = options.EffectiveL1Ratio;
         var penalty = options.Penalty == Penalty.Ols ? Penalty.Lasso : options.Penalty;
@@ -103,31 +85,10 @@ public static class Regression
         return l1PerLambda == 0 ? double.PositiveInfinity : problem.MaxCorrelation() / l1PerLambda;
     }
 
-    /// <summary>Objective and duality gap in Shrink's scale, from a residual recomputed from scratch.</summary>
-    private static (double Objective, double Gap) Certificate(Problem problem, CanonicalPenalty penalty, double[] beta)
-    {
-        var residual = new Residual(problem.Design, problem.CenteredTarget, beta);
-        var v = new double[problem.P];
-        residual.Gradient(v);
-        double rss = residual.SquaredNorm();
-        double l1Norm = 0, l2Sq = 0;
-        foreach (double b in beta) { l1Norm += Math.Abs(b); l2Sq += b * b; }
-        double objective = rss / (2.0 * problem.N) + penalty.L1 * l1Norm + 0.5 * penalty.L2 * l2Sq;
-        return (objective, DualityGap.Compute(v, beta, rss, problem.N, penalty.L1, penalty.L2));
-    }
-
-    private static void CheckShape(Dataset data)
+    internal static void CheckShape(Dataset data)
     {
         if (data.Rows < 2) throw Throw.Error($"a model needs at least 2 rows of data; got {data.Rows}");
         if (data.Features.Columns == 0) throw Throw.Error("there are no features to fit: every column is the target or excluded");
-    }
-
-    private static void CheckIdentifiable(Problem problem, Dataset data)
-    {
-        int variables = problem.Design.IncludedCount;
-        int limit = problem.FitIntercept ? problem.N - 1 : problem.N;
-        if (variables > limit)
-            throw Throw.Error($"ordinary least squares is not identifiable: {variables} features but only {problem.N} rows (at most {limit} features{(problem.FitIntercept ? " with an intercept" : "")}); use ridge (λ > 0) or lasso");
     }
 
     private static ShrinkException MissingLambda(Problem problem, FitOptions options)

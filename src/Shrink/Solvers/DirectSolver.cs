@@ -30,12 +30,30 @@ internal static class DirectSolver
     {
         int n = design.N;
         int m = columns.Length;
-        var gram = new double[m * m];
+        var gram = Gram(design, yc, columns, solution[..m]);
         var rhs = solution[..m];
+        for (int a = 0; a < m; a++)
+        {
+            if (!shift.IsEmpty) rhs[a] -= shift[a];
+            gram[a * m + a] += n * l2;
+        }
+        int dependent = Cholesky.Factor(gram, m, relativePivot);
+        if (dependent >= 0) return columns[dependent];
+        Cholesky.Solve(gram, m, rhs);
+        return -1;
+    }
+
+    /// <summary>
+    /// X̃_SᵀX̃_S (m x m, row-major, both triangles) over the columns S, and X̃_Sᵀỹ into <paramref name="rhs"/> when it is
+    /// not empty. Accumulated from centred and scaled copies of blocks of rows: small exact pieces instead of raw
+    /// cross-products minus n·mean², which cancel badly when means dwarf spreads.
+    /// </summary>
+    public static double[] Gram(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> rhs)
+    {
+        int n = design.N, m = columns.Length;
+        var gram = new double[m * m];
         rhs.Clear();
-        // Centred and scaled copies of a block of rows: the Gram is accumulated from small exact pieces
-        // instead of from raw cross-products minus n·mean², which cancels badly when means dwarf spreads.
-        var block = new double[Math.Min(BlockRows, n) * m];
+        var block = new double[Math.Min(BlockRows, Math.Max(n, 1)) * m];
         for (int r0 = 0; r0 < n; r0 += BlockRows)
         {
             int rows = Math.Min(BlockRows, n - r0);
@@ -46,7 +64,7 @@ internal static class DirectSolver
                 var target = block.AsSpan(a * rows, rows);
                 double c = design.Center[j], s = design.Scale[j];
                 for (int i = 0; i < rows; i++) target[i] = (source[i] - c) / s;
-                rhs[a] += Kernels.Dot(target, yc.Slice(r0, rows));
+                if (!rhs.IsEmpty) rhs[a] += Kernels.Dot(target, yc.Slice(r0, rows));
             }
             for (int a = 0; a < m; a++)
             {
@@ -55,56 +73,53 @@ internal static class DirectSolver
                     gram[a * m + b] += Kernels.Dot(colA, block.AsSpan(b * rows, rows));
             }
         }
-
         for (int a = 0; a < m; a++)
-        {
-            if (!shift.IsEmpty) rhs[a] -= shift[a];
-            gram[a * m + a] += n * l2;
             for (int b = 0; b < a; b++) gram[b * m + a] = gram[a * m + b];
-        }
-
-        int dependent = Cholesky.Factor(gram, m, relativePivot);
-        if (dependent >= 0) return columns[dependent];
-        Cholesky.Solve(gram, m, rhs);
-        return -1;
+        return gram;
     }
 
-    /// <summary>Ridge through the n x n kernel matrix; requires λ2 &gt; 0.</summary>
-    public static void SolveDual(Design design, ReadOnlySpan<double> yc, double l2, Span<double> beta)
+    /// <summary>X̃X̃ᵀ over the included columns (n x n, row-major, both triangles).</summary>
+    public static double[] Kernel(Design design)
     {
         int n = design.N;
-        int[] included = IncludedColumns(design);
         var kernel = new double[n * n];
         var t = new double[n];
-        foreach (int j in included)
+        foreach (int j in IncludedColumns(design))
         {
             Transformed(design, j, t);
             for (int i = 0; i < n; i++)
                 Kernels.Axpy(t[i], t.AsSpan(0, i + 1), kernel.AsSpan(i * n, i + 1));
         }
         for (int i = 0; i < n; i++)
-        {
-            kernel[i * n + i] += n * l2;
             for (int k = 0; k < i; k++) kernel[k * n + i] = kernel[i * n + k];
-        }
+        return kernel;
+    }
+
+    /// <summary>Ridge through the n x n kernel matrix; requires λ2 &gt; 0.</summary>
+    public static void SolveDual(Design design, ReadOnlySpan<double> yc, double l2, Span<double> beta)
+    {
+        int n = design.N;
+        var kernel = Kernel(design);
+        for (int i = 0; i < n; i++) kernel[i * n + i] += n * l2;
         Cholesky.Factor(kernel, n, 0);
         var a = yc.ToArray();
         Cholesky.Solve(kernel, n, a);
         beta.Clear();
-        foreach (int j in included)
+        var t = new double[n];
+        foreach (int j in IncludedColumns(design))
         {
             Transformed(design, j, t);
             beta[j] = Kernels.Dot(t, a);
         }
     }
 
-    private static void Transformed(Design design, int j, Span<double> target)
+    internal static void Transformed(Design design, int j, Span<double> target)
     {
         var source = design.Column(j);
         double c = design.Center[j], s = design.Scale[j];
         for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
     }
 
-    private static int[] IncludedColumns(Design design) =>
+    internal static int[] IncludedColumns(Design design) =>
         Enumerable.Range(0, design.P).Where(j => !design.Excluded[j]).ToArray();
 }

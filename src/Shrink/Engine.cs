@@ -1,0 +1,102 @@
+using Shrink.Solvers;
+
+namespace Shrink;
+
+/// <summary>
+/// Fits one λ of a prepared problem: picks the solver, runs it from a warm start, certifies the result and
+/// builds the model. Shared by single fits, paths and cross-validation so they cannot drift apart.
+/// </summary>
+internal static class Engine
+{
+    /// <param name="lambda">λ in the options' convention; 0 (or penalty OLS) is least squares.</param>
+    /// <param name="beta">Warm start in, solution out (standardized space).</param>
+    public static LinearModel FitAt(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, double[] beta)
+    {
+        bool ols = options.Penalty == Penalty.Ols || lambda == 0;
+        double r = options.EffectiveL1Ratio;
+        var penalty = Canonical(problem, options, lambda);
+        double gapTolerance = options.Tolerance * problem.NullObjective;
+        string solver;
+        int iterations = 1;
+        bool converged = true;
+        if (ols)
+        {
+            CheckIdentifiable(problem);
+            int dependent = DirectSolver.SolvePrimal(problem.Design, problem.CenteredTarget, 0, 1e-10, beta);
+            if (dependent >= 0)
+                throw Throw.Error($"ordinary least squares is not identifiable: feature '{names[dependent]}' is a linear combination of other features (collinear columns); use ridge (λ > 0), which has a unique answer for any data");
+            solver = "cholesky";
+        }
+        else if (penalty.L1 == 0)
+        {
+            if (problem.Design.IncludedCount > problem.N)
+            {
+                DirectSolver.SolveDual(problem.Design, problem.CenteredTarget, penalty.L2, beta);
+                solver = "dual-cholesky";
+            }
+            else
+            {
+                DirectSolver.SolvePrimal(problem.Design, problem.CenteredTarget, penalty.L2, 0, beta);
+                solver = "cholesky";
+            }
+        }
+        else
+        {
+            var outcome = CoordinateDescent.Solve(problem.Design, problem.CenteredTarget, penalty.L1, penalty.L2, gapTolerance, options.MaxIterations, beta);
+            iterations = outcome.Sweeps;
+            converged = outcome.Converged;
+            solver = "coordinate-descent";
+        }
+        return Build(problem, names, options, lambda, penalty, beta, iterations, converged, solver, ols);
+    }
+
+    public static CanonicalPenalty Canonical(Problem problem, FitOptions options, double lambda) =>
+        options.Penalty == Penalty.Ols || lambda == 0
+            ? new CanonicalPenalty(0, 0)
+            : ConventionMap.ToCanonical(options.Convention, options.Penalty, lambda, options.EffectiveL1Ratio, problem.N, problem.P, problem.TargetScale);
+
+    /// <summary>Certifies β (objective and duality gap from a residual recomputed from scratch) and builds the model.</summary>
+    public static LinearModel Build(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, CanonicalPenalty penalty,
+        ReadOnlySpan<double> beta, int iterations, bool converged, string solver, bool ols)
+    {
+        int n = problem.N, p = problem.P;
+        double gapTolerance = options.Tolerance * problem.NullObjective;
+        var (objective, gap) = Certificate(problem, penalty, beta);
+        if (solver != "coordinate-descent") converged = gap <= Math.Max(gapTolerance, 1e-12 * problem.NullObjective);
+        double scale = ConventionMap.ObjectiveScale(options.Convention, ols ? Penalty.Ols : options.Penalty, n);
+
+        var coefficients = new double[p];
+        double intercept = problem.FitIntercept ? problem.TargetMean : 0;
+        for (int j = 0; j < p; j++)
+        {
+            if (beta[j] == 0) continue;
+            coefficients[j] = beta[j] / problem.Design.Scale[j];
+            if (problem.FitIntercept) intercept -= coefficients[j] * problem.Design.Center[j];
+        }
+
+        var diagnostics = new FitDiagnostics(objective * scale, gap * scale, options.Tolerance, gapTolerance * scale, iterations, converged, solver);
+        return new LinearModel(names, intercept, coefficients, ols ? Penalty.Ols : options.Penalty, lambda,
+            ols ? 0 : options.EffectiveL1Ratio, options.Convention, options.FitIntercept, options.Standardize, n, penalty.Lambda, penalty.L1Ratio, diagnostics);
+    }
+
+    /// <summary>Objective and duality gap in Shrink's scale, from a residual recomputed from scratch.</summary>
+    private static (double Objective, double Gap) Certificate(Problem problem, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
+    {
+        var residual = new Residual(problem.Design, problem.CenteredTarget, beta);
+        var v = new double[problem.P];
+        residual.Gradient(v);
+        double rss = residual.SquaredNorm();
+        double l1Norm = 0, l2Sq = 0;
+        foreach (double b in beta) { l1Norm += Math.Abs(b); l2Sq += b * b; }
+        double objective = rss / (2.0 * problem.N) + penalty.L1 * l1Norm + 0.5 * penalty.L2 * l2Sq;
+        return (objective, DualityGap.Compute(v, beta, rss, problem.N, penalty.L1, penalty.L2));
+    }
+
+    private static void CheckIdentifiable(Problem problem)
+    {
+        int variables = problem.Design.IncludedCount;
+        int limit = problem.FitIntercept ? problem.N - 1 : problem.N;
+        if (variables > limit)
+            throw Throw.Error($"ordinary least squares is not identifiable: {variables} features but only {problem.N} rows (at most {limit} features{(problem.FitIntercept ? " with an intercept" : "")}); use ridge (λ > 0) or lasso");
+    }
+}

@@ -1,0 +1,146 @@
+namespace Shrink.Solvers;
+
+/// <summary>
+/// One eigendecomposition of the standardized design that answers ridge questions for every λ: coefficients,
+/// effective degrees of freedom and leave-one-out residuals. With at least as many rows as variables it
+/// decomposes X̃ᵀX̃ = V·diag(μ)·Vᵀ; otherwise X̃X̃ᵀ = U·diag(μ)·Uᵀ. Either way U holds the left singular vectors.
+/// </summary>
+internal sealed class RidgeSpectrum
+{
+    private readonly Design _design;
+    private readonly int[] _columns;
+    private readonly int _k;
+    private readonly double[] _mu;
+    /// <summary>Coordinates of ỹ in the left singular basis: Uᵀỹ (length k).</summary>
+    private readonly double[] _uty;
+    /// <summary>Maps spectral weights to coefficients: β_S = W·(weights ∘ Uᵀỹ); W is m x k, row-major.</summary>
+    private readonly double[] _w;
+    private readonly double[]? _u;
+    private readonly double[] _yc;
+
+    public RidgeSpectrum(Design design, ReadOnlySpan<double> yc, bool needLeftVectors)
+    {
+        _design = design;
+        _yc = yc.ToArray();
+        _columns = DirectSolver.IncludedColumns(design);
+        int n = design.N, m = _columns.Length;
+        if (m <= n)
+        {
+            var xty = new double[m];
+            var v = DirectSolver.Gram(design, yc, _columns, xty);
+            _mu = new double[m];
+            SymmetricEigen.Decompose(v, m, _mu);
+            DropNumericalZeros(_mu);
+            _k = m;
+            // Uᵀỹ = μ^{-1/2}·Vᵀ·X̃ᵀỹ and β = V·diag(1/(μ + nλ))·Vᵀ·X̃ᵀỹ = V·diag(√μ/(μ + nλ))·Uᵀỹ.
+            _uty = new double[m];
+            _w = new double[m * m];
+            for (int c = 0; c < m; c++)
+            {
+                double proj = 0;
+                for (int a = 0; a < m; a++) proj += v[a * m + c] * xty[a];
+                double root = Math.Sqrt(Math.Max(_mu[c], 0));
+                _uty[c] = root > 0 ? proj / root : 0;
+                for (int a = 0; a < m; a++) _w[a * m + c] = v[a * m + c] * root;
+            }
+            if (needLeftVectors)
+            {
+                // U = X̃·V·diag(μ^{-1/2}), column by column.
+                _u = new double[n * m];
+                var t = new double[n];
+                for (int a = 0; a < m; a++)
+                {
+                    DirectSolver.Transformed(design, _columns[a], t);
+                    for (int c = 0; c < m; c++)
+                    {
+                        double root = Math.Sqrt(Math.Max(_mu[c], 0));
+                        if (root <= 0) continue;
+                        double f = v[a * m + c] / root;
+                        for (int i = 0; i < n; i++) _u[i * m + c] += t[i] * f;
+                    }
+                }
+            }
+        }
+        else
+        {
+            var u = DirectSolver.Kernel(design);
+            _mu = new double[n];
+            SymmetricEigen.Decompose(u, n, _mu);
+            DropNumericalZeros(_mu);
+            _k = n;
+            _u = u;
+            _uty = new double[n];
+            for (int c = 0; c < n; c++)
+            {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += u[i * n + c] * yc[i];
+                _uty[c] = s;
+            }
+            // β = X̃ᵀ·U·diag(1/(μ + nλ))·Uᵀỹ, so W = X̃ᵀU (m x n).
+            _w = new double[m * n];
+            var t = new double[n];
+            for (int a = 0; a < m; a++)
+            {
+                DirectSolver.Transformed(design, _columns[a], t);
+                for (int c = 0; c < n; c++)
+                {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) s += t[i] * u[i * n + c];
+                    _w[a * n + c] = s;
+                }
+            }
+        }
+    }
+
+    /// <summary>Eigenvalues at rounding level belong to the null space; keeping them would divide by noise.</summary>
+    private static void DropNumericalZeros(double[] mu)
+    {
+        double max = mu.Length == 0 ? 0 : mu.Max();
+        for (int c = 0; c < mu.Length; c++)
+            if (mu[c] <= 1e-13 * max) mu[c] = 0;
+    }
+
+    private double Shrinkage(int c, double l2) => _mu[c] <= 0 ? 0 : 1.0 / (_mu[c] + _design.N * l2);
+
+    /// <summary>β at λ2 (standardized space; excluded columns 0).</summary>
+    public void Coefficients(double l2, Span<double> beta)
+    {
+        beta.Clear();
+        int m = _columns.Length;
+        var weights = new double[_k];
+        // Primal: W holds V·√μ, so the weight is Uᵀỹ/(μ + nλ); dual: W = X̃ᵀU, same weight.
+        for (int c = 0; c < _k; c++) weights[c] = _uty[c] * Shrinkage(c, l2);
+        for (int a = 0; a < m; a++) beta[_columns[a]] = Kernels.Dot(_w.AsSpan(a * _k, _k), weights);
+    }
+
+    /// <summary>Σ μ/(μ + nλ2): the trace of the ridge hat matrix, without the intercept.</summary>
+    public double EffectiveDegreesOfFreedom(double l2)
+    {
+        double df = 0;
+        for (int c = 0; c < _k; c++) df += _mu[c] * Shrinkage(c, l2);
+        return df;
+    }
+
+    /// <summary>
+    /// Leave-one-out residuals e_i/(1 − h_ii) of the linear smoother at λ2, the hat matrix including 1/n for the
+    /// intercept: exact for ridge with the centring and scaling of the full data held fixed (as scikit-learn's RidgeCV).
+    /// </summary>
+    public void LeaveOneOutResiduals(double l2, bool intercept, Span<double> result)
+    {
+        var u = _u ?? throw new InvalidOperationException("left singular vectors were not computed");
+        int n = _design.N;
+        var weights = new double[_k];
+        for (int c = 0; c < _k; c++) weights[c] = _mu[c] * Shrinkage(c, l2);
+        for (int i = 0; i < n; i++)
+        {
+            var row = u.AsSpan(i * _k, _k);
+            double fitted = 0, hat = intercept ? 1.0 / n : 0;
+            for (int c = 0; c < _k; c++)
+            {
+                fitted += row[c] * weights[c] * _uty[c];
+                hat += row[c] * row[c] * weights[c];
+            }
+            result[i] = (_yc[i] - fitted) / (1 - hat);
+        }
+    }
+}
