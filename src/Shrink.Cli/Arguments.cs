@@ -77,6 +77,16 @@ internal sealed class Arguments
         return value;
     }
 
+    public IReadOnlyList<double>? NumberList(string name, string range)
+    {
+        if (Text(name) is not { } text) return null;
+        if (text.Trim().Length == 0) return [];
+        return text.Split(',', StringSplitOptions.TrimEntries).Select(item =>
+            double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+                ? value
+                : throw new ShrinkException($"'--{name}' must be a comma-separated list of finite numbers {range}; got '{item}' in '{text}'")).ToArray();
+    }
+
     public IReadOnlyList<string>? List(string name)
     {
         if (Text(name) is not { } text) return null;

@@ -27,3 +27,25 @@ internal static class ModelOptions
         return options;
     }
 }
+
+/// <summary>The λ-grid options shared by <c>path</c> and <c>cv</c>.</summary>
+internal static class GridOptions
+{
+    public static readonly string[] Values = ["n-lambda", "lambda-min-ratio", "lambdas"];
+
+    public static PathOptions From(Arguments a, FitOptions fit)
+    {
+        if (a.Text("lambda") is not null)
+            throw new ShrinkException("'--lambda' fits one λ; a path takes '--lambdas v1,v2,...' or the automatic grid ('--n-lambda', '--lambda-min-ratio')");
+        var options = new PathOptions { Fit = fit };
+        if (a.Integer("n-lambda", "in [1, 10000]") is { } count) options = options with { LambdaCount = count };
+        if (a.Number("lambda-min-ratio", "in (0, 1)") is { } ratio) options = options with { LambdaMinRatio = ratio };
+        if (a.NumberList("lambdas", "≥ 0") is { } lambdas)
+        {
+            if (a.Text("n-lambda") is not null || a.Text("lambda-min-ratio") is not null)
+                throw new ShrinkException("'--lambdas' gives the grid explicitly; it cannot be combined with '--n-lambda' or '--lambda-min-ratio'");
+            options = options with { Lambdas = lambdas };
+        }
+        return options;
+    }
+}

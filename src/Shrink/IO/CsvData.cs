@@ -15,6 +15,12 @@ public sealed record CsvReadOptions
     /// <summary>Columns to leave out when <see cref="Features"/> is null.</summary>
     public IReadOnlyList<string>? Exclude { get; init; }
 
+    /// <summary>
+    /// Numeric columns read beside the data but never used as features (a fold column, say); their values come
+    /// back in <see cref="CsvReadResult.Auxiliary"/>, row-aligned with the dataset.
+    /// </summary>
+    public IReadOnlyList<string>? Auxiliary { get; init; }
+
     /// <summary>Skip rows with a missing value (empty, NA, NaN) in a used column instead of failing. Default false.</summary>
     public bool DropMissing { get; init; }
 }
@@ -22,7 +28,8 @@ public sealed record CsvReadOptions
 /// <summary>A dataset read from a file, with what the reader did to it.</summary>
 /// <param name="Data">The features and target.</param>
 /// <param name="DroppedRows">Rows skipped for missing values (only with <see cref="CsvReadOptions.DropMissing"/>).</param>
-public sealed record CsvReadResult(Dataset Data, int DroppedRows);
+/// <param name="Auxiliary">The values of <see cref="CsvReadOptions.Auxiliary"/> columns by name, row-aligned with the data.</param>
+public sealed record CsvReadResult(Dataset Data, int DroppedRows, IReadOnlyDictionary<string, double[]> Auxiliary);
 
 /// <summary>
 /// Reads numeric CSV/TSV files (the separator is detected from the header) with Sep. Every error names the file,
@@ -46,12 +53,15 @@ public static class CsvData
         ArgumentNullException.ThrowIfNull(options);
         var (columns, dropped, header) = Read(path, open, names => SelectForDataset(path, names, options), options.DropMissing,
             "drop those rows with drop-missing (--drop-missing)");
+        int auxiliary = options.Auxiliary?.Count ?? 0;
         var target = columns[0];
-        var features = FeatureMatrix.FromColumns(columns.Skip(1).ToArray());
-        var featureNames = header.Skip(1).ToArray();
+        var features = FeatureMatrix.FromColumns(columns.Skip(1).Take(columns.Length - 1 - auxiliary).ToArray());
+        var featureNames = header.Skip(1).Take(header.Length - 1 - auxiliary).ToArray();
+        var extra = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        for (int a = 0; a < auxiliary; a++) extra[options.Auxiliary![a]] = columns[columns.Length - auxiliary + a];
         if (target.Length < 2)
             throw Throw.Error($"{path}: a model needs at least 2 rows of data; got {target.Length}{(dropped > 0 ? $" after dropping {dropped} with missing values" : "")}");
-        return new CsvReadResult(new Dataset(features, target, featureNames, options.Target), dropped);
+        return new CsvReadResult(new Dataset(features, target, featureNames, options.Target), dropped, extra);
     }
 
     /// <summary>Reads the named numeric columns (in that order), ignoring all others; for prediction.</summary>
@@ -67,6 +77,10 @@ public static class CsvData
     private static int[] SelectForDataset(string path, IReadOnlyList<string> header, CsvReadOptions options)
     {
         int target = Locate(path, header, [options.Target], "target")[0];
+        var auxiliary = options.Auxiliary ?? [];
+        var auxiliaryIndex = Locate(path, header, auxiliary, "fold column");
+        if (auxiliary.Contains(options.Target, StringComparer.Ordinal))
+            throw Throw.Error($"{path}: column '{options.Target}' is the target and cannot also be the fold column");
         IReadOnlyList<string> featureNames;
         if (options.Features is { } chosen)
         {
@@ -74,17 +88,19 @@ public static class CsvData
                 throw Throw.Error($"{path}: column '{options.Target}' is the target and cannot also be a feature");
             if (chosen.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
                 throw Throw.Error($"{path}: features (--features) name '{twice.Key}' more than once");
+            if (chosen.FirstOrDefault(c => auxiliary.Contains(c, StringComparer.Ordinal)) is { } both)
+                throw Throw.Error($"{path}: column '{both}' is the fold column and cannot also be a feature");
             featureNames = chosen;
         }
         else
         {
             var exclude = options.Exclude ?? [];
             Locate(path, header, exclude, "excluded");
-            featureNames = header.Where(n => n != options.Target && !exclude.Contains(n, StringComparer.Ordinal)).ToArray();
+            featureNames = header.Where(n => n != options.Target && !exclude.Contains(n, StringComparer.Ordinal) && !auxiliary.Contains(n, StringComparer.Ordinal)).ToArray();
         }
         if (featureNames.Count == 0)
             throw Throw.Error($"{path}: there are no features: every column is the target or excluded");
-        return [target, .. Locate(path, header, featureNames, "feature")];
+        return [target, .. Locate(path, header, featureNames, "feature"), .. auxiliaryIndex];
     }
 
     private static int[] Locate(string path, IReadOnlyList<string> header, IReadOnlyList<string> wanted, string role)

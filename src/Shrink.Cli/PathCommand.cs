@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using Shrink.IO;
+using Spectre.Console;
+
+namespace Shrink.Cli;
+
+/// <summary><c>shrink path DATA --target COL [...]</c>: fit a whole regularization path.</summary>
+internal static class PathCommand
+{
+    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, "lambda", "target", "features", "exclude", "plot"];
+    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
+
+    public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout)
+    {
+        var a = Arguments.Parse(args, "path", ValueOptions, SwitchOptions);
+        string file = a.Single("a data file (CSV or TSV with a header)", "path");
+        var read = DataOptions.From(a, "path");
+        var options = GridOptions.From(a, ModelOptions.From(a));
+        string? plot = a.Text("plot");
+        if (plot is not null) Pictures.CheckExtension(plot);
+
+        var clock = Stopwatch.StartNew();
+        var data = CsvData.ReadDataset(file, read).Data;
+        double readSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        int steps = options.Lambdas?.Count ?? options.LambdaCount;
+        var path = ProgressBar.Run(console, !a.Has("json"), "fitting the path", steps, step => Regression.Path(data, options, step));
+        double fitSeconds = clock.Elapsed.TotalSeconds;
+
+        if (plot is not null) Pictures.Paths(path, $"{Names.Of(options.Fit.Penalty)} path: {Path.GetFileName(file)}", plot);
+
+        if (a.Has("json"))
+        {
+            Report.WriteJson(stdout, w => WritePath(w, path, readSeconds, fitSeconds));
+            return Cli.Ok;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"{Markup.Escape(Path.GetFileName(file))}: {Names.Of(path.Model(0).Penalty)} path for '{Markup.Escape(data.TargetName)}', {path.Count} λ values");
+        foreach (var column in new[] { "", "λ", "non-zero", "R²", "objective", "duality gap", "AIC", "BIC" })
+            table.AddColumn(new TableColumn(column).RightAligned());
+        int aic = ArgMin(path.Aic), bic = ArgMin(path.Bic);
+        foreach (int k in Rows(path.Count, aic, bic))
+        {
+            var m = path.Model(k);
+            string mark = (k == aic ? "AIC " : "") + (k == bic ? "BIC" : "");
+            table.AddRow(mark.Trim(), Report.Short(path.Lambdas[k]), path.NonZero[k].ToString(CultureInfo.InvariantCulture),
+                path.R2[k].ToString("0.0000", CultureInfo.InvariantCulture), Report.Short(m.Diagnostics.Objective),
+                m.Diagnostics.DualityGap.ToString("0.#e+0", CultureInfo.InvariantCulture),
+                path.Aic[k].ToString("0.0", CultureInfo.InvariantCulture), path.Bic[k].ToString("0.0", CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+        int notConverged = path.Models.Count(m => !m.Diagnostics.Converged);
+        console.WriteLine($"n = {data.Rows}, p = {data.Features.Columns}; AIC is lowest at λ = {Report.Short(path.Lambdas[aic])} ({path.NonZero[aic]} non-zero), BIC at λ = {Report.Short(path.Lambdas[bic])} ({path.NonZero[bic]} non-zero)");
+        if (notConverged > 0) console.WriteLine($"warning: {notConverged} of {path.Count} fits did not reach the tolerance");
+        console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{(plot is not null ? $"; plot written to {plot}" : "")}; --json prints every λ");
+        return Cli.Ok;
+    }
+
+    internal static int ArgMin(IReadOnlyList<double> values)
+    {
+        int best = 0;
+        for (int k = 1; k < values.Count; k++) if (values[k] < values[best]) best = k;
+        return best;
+    }
+
+    /// <summary>About a dozen rows spread over the path, always including its ends and the marked rows.</summary>
+    private static IEnumerable<int> Rows(int count, params int[] marked)
+    {
+        int stride = Math.Max(1, count / 12);
+        return Enumerable.Range(0, count).Where(k => k % stride == 0 || k == count - 1 || marked.Contains(k));
+    }
+
+    internal static void WritePath(System.Text.Json.Utf8JsonWriter w, RegularizationPath path, double readSeconds, double fitSeconds)
+    {
+        var first = path.Model(0);
+        w.WriteString("penalty", Names.Of(first.Penalty));
+        w.WriteNumber("l1_ratio", first.L1Ratio);
+        w.WriteString("convention", Names.Of(first.Convention));
+        Array("lambdas", path.Lambdas);
+        Array("intercepts", path.Intercepts);
+        w.WriteStartObject("coefficients");
+        for (int j = 0; j < path.FeatureNames.Count; j++) Array(path.FeatureNames[j], path.Coefficients.Select(c => c[j]).ToArray());
+        w.WriteEndObject();
+        Array("nnz", path.NonZero.Select(v => (double)v).ToArray());
+        Array("r2", path.R2);
+        Array("objectives", path.Models.Select(m => m.Diagnostics.Objective).ToArray());
+        Array("duality_gaps", path.Models.Select(m => m.Diagnostics.DualityGap).ToArray());
+        Array("iterations", path.Models.Select(m => (double)m.Diagnostics.Iterations).ToArray());
+        Array("df", path.DegreesOfFreedom);
+        Array("aic", path.Aic);
+        Array("bic", path.Bic);
+        w.WriteStartObject("timing");
+        w.WriteNumber("read_seconds", readSeconds);
+        w.WriteNumber("fit_seconds", fitSeconds);
+        w.WriteEndObject();
+
+        void Array(string name, IReadOnlyList<double> values)
+        {
+            w.WriteStartArray(name);
+            foreach (double v in values) w.WriteNumberValue(v);
+            w.WriteEndArray();
+        }
+    }
+}
