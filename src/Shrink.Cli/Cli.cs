@@ -38,8 +38,10 @@ internal static class Cli
             {
                 "fit" => FitCommand.Run(tail, console, stdout, stderr),
                 "predict" => PredictCommand.Run(tail, stdout, stderr),
+                "path" => PathCommand.Run(tail, console, stdout),
+                "cv" => CvCommand.Run(tail, console, stdout, stderr),
                 "demo" => DemoCommand.Run(tail, console, stdout),
-                _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, predict (see 'shrink --help')"),
+                _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, path, cv, predict (see 'shrink --help')"),
             };
         }
         catch (ShrinkException e)

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using Shrink.IO;
+using Spectre.Console;
+
+namespace Shrink.Cli;
+
+/// <summary><c>shrink cv DATA --target COL [...]</c>: choose λ (and r) by cross-validation, refit, report.</summary>
+internal static class CvCommand
+{
+    private static readonly string[] ValueOptions =
+        [.. ModelOptions.Values, .. GridOptions.Values, "lambda", "target", "features", "exclude", "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save"];
+    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
+
+    public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
+    {
+        var a = Arguments.Parse(args, "cv", ValueOptions, SwitchOptions);
+        string file = a.Single("a data file (CSV or TSV with a header)", "cv");
+        var l1Ratios = a.NumberList("l1-ratios", "in [0, 1]");
+        var fit = ModelOptions.From(a);
+        if (l1Ratios is not null && a.Text("penalty") is null) fit = fit with { Penalty = Penalty.ElasticNet };
+        var options = new CrossValidationOptions { Path = GridOptions.From(a, fit), L1Ratios = l1Ratios };
+        string? foldColumn = a.Text("fold-column");
+        switch (a.Text("folds"))
+        {
+            case "loo":
+                options = options with { LeaveOneOut = true };
+                break;
+            case { } text:
+                if (foldColumn is not null) throw new ShrinkException("'--folds' and '--fold-column' cannot be used together: the fold column decides the folds");
+                options = options with { Folds = a.Integer("folds", "≥ 2 (or 'loo')")!.Value };
+                break;
+        }
+        if (a.Integer("seed", "(any whole number)") is { } seed) options = options with { Seed = seed };
+        options = options with
+        {
+            Measure = a.Text("measure") switch
+            {
+                null or "mse" => ErrorMeasure.Mse,
+                "mae" => ErrorMeasure.Mae,
+                var other => throw new ShrinkException($"'measure' must be mse or mae; got '{other}'"),
+            },
+            Choose = a.Text("choose") switch
+            {
+                null or "1se" => LambdaChoice.OneStandardError,
+                "min" => LambdaChoice.Min,
+                var other => throw new ShrinkException($"'choose' must be min or 1se; got '{other}'"),
+            },
+        };
+        string? plot = a.Text("plot");
+        if (plot is not null) Pictures.CheckExtension(plot);
+
+        var read = DataOptions.From(a, "cv") with { Auxiliary = foldColumn is null ? null : [foldColumn] };
+        var clock = Stopwatch.StartNew();
+        var input = CsvData.ReadDataset(file, read);
+        var data = input.Data;
+        if (foldColumn is not null) options = options with { FoldIds = FoldIds(input.Auxiliary[foldColumn], foldColumn, file) };
+        double readSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        int folds = options.LeaveOneOut ? 0 : options.FoldIds?.Distinct().Count() ?? options.Folds;
+        long steps = (long)(folds + 1) * (options.Path.Lambdas?.Count ?? options.Path.LambdaCount) * (l1Ratios?.Count ?? 1);
+        var cv = ProgressBar.Run(console, !a.Has("json"), "cross-validating", steps, step => Regression.CrossValidate(data, options, step));
+        double fitSeconds = clock.Elapsed.TotalSeconds;
+
+        var model = cv.Model;
+        if (a.Text("save") is { } save) ModelFile.Save(model, save);
+        if (plot is not null) Pictures.Cv(cv, $"{(options.Measure == ErrorMeasure.Mse ? "MSE" : "MAE")} by {cv.Method} cross-validation: {Path.GetFileName(file)}", plot);
+        if (!model.Diagnostics.Converged) stderr.WriteLine(Report.NotConverged(model));
+
+        if (a.Has("json"))
+        {
+            Report.WriteJson(stdout, w => WriteJson(w, cv, data, readSeconds, fitSeconds));
+            return Cli.Ok;
+        }
+
+        var best = cv.Best;
+        string measure = options.Measure == ErrorMeasure.Mse ? "MSE" : "MAE";
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"{Markup.Escape(Path.GetFileName(file))}: {Names.Of(model.Penalty)} for '{Markup.Escape(data.TargetName)}', {Describe(cv, options)}");
+        foreach (var column in new[] { "", "λ", $"CV {measure}", "± SE", "non-zero" }) table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var (label, index) in new[] { ("λmin", best.IndexMin), ("λ1se", best.Index1Se) })
+        {
+            string chosen = index == cv.ChosenIndex ? " [green](chosen)[/]" : "";
+            table.AddRow($"{label}{chosen}", Report.Short(best.Lambdas[index]), Report.Short(best.Mean[index]), Report.Short(best.StandardError[index]),
+                best.Path.NonZero[index].ToString(CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+        if (cv.Curves.Count > 1)
+        {
+            var ratios = new Table().Border(TableBorder.Rounded).Title("L1 ratios searched on the same folds");
+            foreach (var column in new[] { "l1-ratio", "λmin", $"min CV {measure}", "λ1se" }) ratios.AddColumn(new TableColumn(column).RightAligned());
+            foreach (var c in cv.Curves)
+                ratios.AddRow((c == best ? "[green]" : "") + Report.Short(c.L1Ratio) + (c == best ? "[/]" : ""), Report.Short(c.LambdaMin), Report.Short(c.Mean[c.IndexMin]), Report.Short(c.Lambda1Se));
+            console.Write(ratios);
+        }
+        console.MarkupLine(Markup.Escape(Why(cv)));
+        console.Write(Report.CoefficientTable(model, $"refitted on all {data.Rows} rows at λ = {Report.Short(cv.Lambda)}"));
+        console.WriteLine(Report.Summary(model, data.Rows, data.Features.Columns));
+        int aic = PathCommand.ArgMin(best.Path.Aic), bic = PathCommand.ArgMin(best.Path.Bic);
+        console.WriteLine($"information criteria on the same path: AIC picks λ = {Report.Short(best.Lambdas[aic])} ({best.Path.NonZero[aic]} non-zero), BIC λ = {Report.Short(best.Lambdas[bic])} ({best.Path.NonZero[bic]} non-zero)");
+        console.WriteLine($"read {readSeconds:0.000} s, cross-validation {fitSeconds:0.000} s{(a.Text("save") is { } s ? $"; model saved to {s}" : "")}{(plot is not null ? $"; plot written to {plot}" : "")}");
+        return Cli.Ok;
+    }
+
+    private static string Describe(CrossValidationResult cv, CrossValidationOptions options) =>
+        cv.Method == "leave-one-out" ? "exact leave-one-out" :
+        options.FoldIds is not null ? $"{cv.FoldIds!.Distinct().Count()} folds from the fold column" :
+        $"{options.Folds}-fold (seed {options.Seed})";
+
+    /// <summary>Why this λ, in words.</summary>
+    internal static string Why(CrossValidationResult cv)
+    {
+        var best = cv.Best;
+        return cv.Choice == LambdaChoice.OneStandardError
+            ? $"Chosen: λ1se = {Report.Short(best.Lambda1Se)}, the largest λ whose CV error ({Report.Short(best.Mean[best.Index1Se])}) is within one standard error of the minimum ({Report.Short(best.Mean[best.IndexMin])} ± {Report.Short(best.StandardError[best.IndexMin])} at λmin = {Report.Short(best.LambdaMin)}): the simplest model that is about as good ({best.Path.NonZero[best.Index1Se]} non-zero vs {best.Path.NonZero[best.IndexMin]}). Use --choose min for λmin."
+            : $"Chosen: λmin = {Report.Short(best.LambdaMin)}, the λ with the smallest CV error ({Report.Short(best.Mean[best.IndexMin])}).";
+    }
+
+    private static int[] FoldIds(double[] values, string column, string file)
+    {
+        var ids = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] != Math.Floor(values[i]) || Math.Abs(values[i]) > int.MaxValue)
+                throw new ShrinkException($"{file}: fold column '{column}' must hold whole numbers; data row {i + 1} has {values[i].ToString(CultureInfo.InvariantCulture)}");
+            ids[i] = (int)values[i];
+        }
+        return ids;
+    }
+
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, Dataset data, double readSeconds, double fitSeconds)
+    {
+        var best = cv.Best;
+        Array("lambdas", best.Lambdas);
+        Array("cv_mean", best.Mean);
+        Array("cv_se", best.StandardError);
+        Array("nnz", best.Path.NonZero.Select(v => (double)v).ToArray());
+        w.WriteNumber("lambda_min", best.LambdaMin);
+        w.WriteNumber("lambda_1se", best.Lambda1Se);
+        w.WriteNumber("l1_ratio", best.L1Ratio);
+        w.WriteString("chosen", cv.Choice == LambdaChoice.Min ? "min" : "1se");
+        w.WriteNumber("lambda", cv.Lambda);
+        w.WriteString("measure", cv.Measure == ErrorMeasure.Mse ? "mse" : "mae");
+        w.WriteString("method", cv.Method);
+        if (cv.FoldIds is { } folds) w.WriteNumber("folds", folds.Distinct().Count());
+        Array("df", best.Path.DegreesOfFreedom);
+        Array("aic", best.Path.Aic);
+        Array("bic", best.Path.Bic);
+        if (cv.Curves.Count > 1)
+        {
+            w.WriteStartArray("l1_ratios");
+            foreach (var c in cv.Curves)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("l1_ratio", c.L1Ratio);
+                w.WriteNumber("lambda_min", c.LambdaMin);
+                w.WriteNumber("lambda_1se", c.Lambda1Se);
+                w.WriteNumber("cv_min", c.Mean[c.IndexMin]);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteStartObject("model");
+        Report.WriteModelFields(w, cv.Model);
+        w.WriteNumber("n", data.Rows);
+        w.WriteNumber("p", data.Features.Columns);
+        w.WriteStartObject("timing");
+        w.WriteNumber("read_seconds", readSeconds);
+        w.WriteNumber("fit_seconds", fitSeconds);
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        void Array(string name, IReadOnlyList<double> values)
+        {
+            w.WriteStartArray(name);
+            foreach (double v in values) w.WriteNumberValue(v);
+            w.WriteEndArray();
+        }
+    }
+}
