@@ -21,14 +21,32 @@ internal static class PredictionPanel
 
         var points = plot.Add.ScatterPoints(xs, ys, PointColor.WithAlpha(n <= 200 ? 0.75 : n <= 2000 ? 0.45 : 0.25));
         points.MarkerSize = n <= 200 ? 7 : n <= 2000 ? 5 : 4;
-        points.LegendText = string.Create(CultureInfo.InvariantCulture, $"{n} predictions, RMSE {rmse:G3}");
 
         var diagonal = plot.Add.Line(low, low, high, high);
         diagonal.Color = Style.Ink.WithAlpha(0.8);
         diagonal.LineWidth = 1.5f;
         diagonal.LinePattern = LinePattern.Dashed;
         diagonal.MarkerSize = 0;
-        diagonal.LegendText = "y = x (perfect prediction)";
+
+        // A legend of our own, so the points' symbol is legible however faint the points are drawn.
+        plot.Legend.DisplayPlottableLegendItems = false;
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = string.Create(CultureInfo.InvariantCulture, $"{n} predictions, RMSE {rmse:G3}"),
+            MarkerShape = MarkerShape.FilledCircle,
+            MarkerSize = 7,
+            MarkerFillColor = PointColor,
+            MarkerLineColor = PointColor,
+            LineWidth = 0,
+        });
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = "y = x (perfect prediction)",
+            LineColor = diagonal.Color,
+            LineWidth = 1.5f,
+            LinePattern = LinePattern.Dashed,
+            MarkerShape = MarkerShape.None,
+        });
 
         plot.Axes.SetLimits(low, high, low, high);
         plot.ShowLegend(Alignment.UpperLeft);

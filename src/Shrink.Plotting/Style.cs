@@ -29,7 +29,8 @@ internal static class Style
         EmbeddedFont.EnsureRegistered();
         var plot = new Plot();
         string xLabel = xLabels.FirstOrDefault(l => TextWidth(l, sizes.Axis, bold: true) <= 0.85 * (width - 80)) ?? xLabels[^1];
-        plot.Title(title, sizes.Title);
+        var (fittedTitle, titleSize) = Fit(title, sizes.Title, 0.95 * width - 10);
+        plot.Title(fittedTitle, titleSize);
         plot.XLabel(xLabel, sizes.Axis);
         plot.YLabel(yLabel, sizes.Axis);
         plot.Axes.Title.Label.ForeColor = Ink;
@@ -44,6 +45,21 @@ internal static class Style
         plot.Legend.OutlineColor = Muted;
         plot.Legend.BackgroundColor = Colors.White.WithAlpha(0.9);
         return plot;
+    }
+
+    /// <summary>
+    /// A bold line of text made to fit <paramref name="room"/> pixels: first by shrinking the font (to 70 % at
+    /// most), then by cutting the end off with an ellipsis.
+    /// </summary>
+    public static (string Text, float Size) Fit(string text, float size, double room)
+    {
+        float width = TextWidth(text, size, bold: true);
+        if (width <= room) return (text, size);
+        float smaller = (float)Math.Max(size * room / width, size * 0.7);
+        string cut = text;
+        while (cut.Length > 1 && TextWidth(cut == text ? cut : cut + "…", smaller, bold: true) > room)
+            cut = cut[..^1].TrimEnd();
+        return (cut == text ? cut : cut + "…", smaller);
     }
 
     /// <summary>
