@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Shrink.IO;
+using Shrink.Plotting;
 using Spectre.Console;
 
 namespace Shrink.Cli;
@@ -35,7 +36,8 @@ internal static class DemoCommand
         if (a.Positional.Count > 0) throw new ShrinkException($"'shrink demo' takes no data file; got '{a.Positional[0]}' (use 'shrink fit' for your own data)");
         var models = Fit();
 
-        if (a.Text("out") is { } folder) WriteFolder(folder, models);
+        string folder = a.Text("out") ?? DefaultFolder;
+        WriteFolder(folder, models);
 
         if (a.Has("json"))
         {
@@ -63,7 +65,8 @@ internal static class DemoCommand
         }
 
         WriteTable(console, models);
-        if (a.Text("out") is { } written) console.WriteLine($"Models written to {written}/ (ols.json, ridge.json, lasso.json): try 'shrink predict {written}/lasso.json your.csv'.");
+        console.WriteLine();
+        console.WriteLine($"Written to {folder}/: {string.Join(", ", PictureFiles)} (the pictures) and ols.json, ridge.json, lasso.json (the models; try 'shrink predict {folder}/lasso.json new-students.csv').");
         return Cli.Ok;
     }
 
@@ -101,6 +104,11 @@ internal static class DemoCommand
         return CsvData.ReadDataset(reader, name, new CsvReadOptions { Target = Target }).Data;
     }
 
+    internal const string DefaultFolder = "shrink-demo";
+
+    /// <summary>The pictures the demo draws, in the order written.</summary>
+    internal static readonly string[] PictureFiles = ["lasso-vs-ridge.png", "lasso-cv.png", "predicted-vs-actual.png"];
+
     private static void WriteFolder(string folder, IReadOnlyList<DemoModel> models)
     {
         try { Directory.CreateDirectory(folder); }
@@ -110,6 +118,16 @@ internal static class DemoCommand
         }
         string[] files = ["ols.json", "ridge.json", "lasso.json"];
         for (int k = 0; k < models.Count; k++) ModelFile.Save(models[k].Model, Path.Combine(folder, files[k]));
+
+        var (ridge, lasso) = (models[1], models[2]);
+        var test = LoadData().Test;
+        Plots.LassoVsRidge(
+            Shrink.Cli.Pictures.Of(lasso.Cv!.Best.Path, "Lasso (L1): paths hit exactly zero one by one"),
+            Shrink.Cli.Pictures.Of(ridge.Cv!.Best.Path, "Ridge (L2): paths shrink smoothly, never reaching zero"),
+            Path.Combine(folder, PictureFiles[0]));
+        Shrink.Cli.Pictures.Cv(lasso.Cv, $"Lasso: 10-fold cross-validation on the {lasso.Model.TrainingRows} training students", Path.Combine(folder, PictureFiles[1]));
+        Plots.PredictedVsActual($"Lasso (λ = {Report.Short(lasso.Model.Lambda)}) on {test.Rows:N0} held-out students",
+            test.Target, lasso.Model.Predict(test.Features), Path.Combine(folder, PictureFiles[2]));
     }
 
     private static void WriteTable(IAnsiConsole console, IReadOnlyList<DemoModel> models)
@@ -198,6 +216,6 @@ internal static class DemoCommand
                 $"the chosen λ = {Report.Short(lcv.Lambda)} is the largest whose error ({lcv.Best.Mean[lcv.Best.Index1Se]:0.00}) is within one standard error ({lcv.Best.StandardError[lcv.Best.IndexMin]:0.00}) of it: the simplest model that is about as good.";
         if (ridge.Cv is { } rcv)
             yield return $"  Ridge: exact leave-one-out over {rcv.Best.Lambdas.Count} λ values; λ = {Report.Short(rcv.Lambda)} has the smallest error ({rcv.Best.Mean[rcv.ChosenIndex]:0.00}).";
-        yield return "[grey]Your own data: 'shrink cv data.csv --target y' chooses λ the same way; 'shrink demo --out DIR' writes the pictures.[/]";
+        yield return "[grey]Your own data: 'shrink cv data.csv --target y' chooses λ the same way.[/]";
     }
 }

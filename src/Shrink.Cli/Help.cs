@@ -8,6 +8,8 @@ internal static class Help
         Usage:
           shrink demo [--json] [--out DIR]             the student-score example
           shrink fit DATA --target COL [options]       fit one model on a CSV/TSV file
+          shrink path DATA --target COL [options]      fit a whole regularization path
+          shrink cv DATA --target COL [options]        choose λ by cross-validation and refit
           shrink predict MODEL.json DATA [--output F]  predictions for new data, as CSV
           shrink COMMAND --help                        options of a command
 
@@ -39,6 +41,43 @@ internal static class Help
 
         """;
 
+    private const string Grid = """
+        Grid:
+          --n-lambda K             number of λ values (default 100), from λmax down to
+          --lambda-min-ratio E     E·λmax (default 1e-4 when n > p, else 1e-2), log-spaced
+          --lambdas v1,v2,...      an explicit grid instead (strictly decreasing)
+          (plus --target, --features, --exclude, --drop-missing and the model options of 'shrink fit --help')
+        """;
+
+    public const string PathHelp = $"""
+        shrink path DATA --target COL [options]
+
+        {Grid}
+        Output:
+          --json                   every λ: lambdas, intercepts, coefficients, nnz, r2, objectives, duality_gaps,
+                                   iterations, df, aic, bic, timing
+          --plot FILE.png|.svg     coefficient paths against log λ
+
+        """;
+
+    public const string CvHelp = $"""
+        shrink cv DATA --target COL [options]
+
+        {Grid}
+        Cross-validation:
+          --folds K|loo            K folds (default 10), or exact leave-one-out (ridge only)
+          --seed S                 seed of the random fold assignment (default 1)
+          --fold-column COL        your own folds (whole numbers; not a feature)
+          --measure mse|mae        error measure (default mse)
+          --choose min|1se         λmin, or the largest λ within one SE of it (default 1se)
+          --l1-ratios r1,r2,...    also search the elastic-net mix on the same folds
+        Output:
+          --json                   the curve, λmin, λ1se, the choice and the refitted model
+          --save MODEL.json        write the chosen model
+          --plot FILE.png|.svg     the CV curve with λmin and λ1se
+
+        """;
+
     public const string Predict = """
         shrink predict MODEL.json DATA [--output FILE]
 
@@ -50,18 +89,22 @@ internal static class Help
     public const string Demo = """
         shrink demo [--json] [--out DIR]
 
-          Fits OLS, Ridge and Lasso on 40 synthetic students and scores them on 5,000 held-out ones:
-          gpa and food carry no signal of their own; see which model notices.
+          Fits OLS, Ridge and Lasso on 40 synthetic students (λ chosen by cross-validation on them) and
+          scores them on 5,000 held-out ones: gpa and food carry no signal of their own; see which model
+          notices.
           --json    the models and their errors as JSON
-          --out DIR write ols.json, ridge.json and lasso.json model files into DIR
+          --out DIR where to write the pictures (lasso-vs-ridge.png, lasso-cv.png, predicted-vs-actual.png)
+                    and the models (ols.json, ridge.json, lasso.json); default ./shrink-demo
 
         """;
 
     public static string For(string command) => command switch
     {
         "fit" => Fit,
+        "path" => PathHelp,
+        "cv" => CvHelp,
         "predict" => Predict,
         "demo" => Demo,
-        _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, predict"),
+        _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, path, cv, predict"),
     };
 }

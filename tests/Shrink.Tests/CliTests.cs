@@ -536,7 +536,8 @@ public class CliTests
     [Fact]
     public void Demo_prints_the_story_and_exits_0()
     {
-        var result = Shell.Run("demo");
+        using var folder = new TempFolder();
+        var result = Shell.Run("demo", "--out", folder.Path);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("gpa", result.Stdout);
         Assert.Contains("food", result.Stdout);
@@ -549,7 +550,8 @@ public class CliTests
     [Fact]
     public void Demo_json_has_three_models_with_their_fields()
     {
-        var result = Shell.Run("demo", "--json");
+        using var folder = new TempFolder();
+        var result = Shell.Run("demo", "--json", "--out", folder.Path);
         var json = Json(result);
         var models = json.GetProperty("models").EnumerateArray().ToList();
         Assert.Equal(3, models.Count);
@@ -569,13 +571,20 @@ public class CliTests
     }
 
     [Fact]
-    public void Demo_out_writes_three_model_files_that_load()
+    public void Demo_out_writes_three_pictures_and_three_model_files_that_load()
     {
         using var folder = new TempFolder();
         string output = Path.Combine(folder.Path, "models");
         var result = Shell.Run("demo", "--out", output);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(["models", "models/lasso.json", "models/ols.json", "models/ridge.json"], folder.Entries());
+        Assert.Equal(["models", "models/lasso-cv.png", "models/lasso-vs-ridge.png", "models/lasso.json", "models/ols.json", "models/predicted-vs-actual.png", "models/ridge.json"], folder.Entries());
         Assert.Equal(Penalty.Lasso, ModelFile.Load(Path.Combine(output, "lasso.json")).Penalty);
+        foreach (var (name, width) in new[] { ("lasso-vs-ridge.png", 1800), ("lasso-cv.png", 900), ("predicted-vs-actual.png", 900) })
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(output, name));
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+            Assert.Equal(width, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)));
+            Assert.Equal(600, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
+        }
     }
 }

@@ -112,7 +112,8 @@ public class ReadmeTests
     public void Demo_table_in_the_readme_is_what_the_demo_prints()
     {
         var stdout = new StringWriter();
-        Assert.Equal(0, Cli.Cli.Run(["demo"], stdout, new StringWriter()));
+        using var folder = new TempFolder();
+        Assert.Equal(0, Cli.Cli.Run(["demo", "--out", folder.Path], stdout, new StringWriter()));
         var printed = stdout.ToString().Split('\n').Select(l => l.TrimEnd()).ToHashSet();
         var table = Blocks("text").First(b => b.Contains("held-out MSE"));
         foreach (var line in table.Split('\n').Select(l => l.TrimEnd()).Where(l => l.StartsWith('│')))
