@@ -144,6 +144,7 @@ internal static class CvCommand
         w.WriteString("measure", cv.Measure == ErrorMeasure.Mse ? "mse" : "mae");
         w.WriteString("method", cv.Method);
         if (cv.FoldIds is { } folds) w.WriteNumber("folds", folds.Distinct().Count());
+        if (best.GeneralizedCrossValidation is { } gcv) Array("gcv", gcv);
         Array("df", best.Path.DegreesOfFreedom);
         Array("aic", best.Path.Aic);
         Array("bic", best.Path.Bic);

@@ -8,7 +8,7 @@ namespace Shrink.Cli;
 /// <summary><c>shrink fit DATA --target COL [...]</c>: fit one model, print it, optionally save it.</summary>
 internal static class FitCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, "target", "features", "exclude", "save"];
+    private static readonly string[] ValueOptions = [.. ModelOptions.Values, "target", "features", "exclude", "save", "plot"];
     private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
@@ -17,6 +17,8 @@ internal static class FitCommand
         string path = a.Single("a data file (CSV or TSV with a header)", "fit");
         var read = DataOptions.From(a, "fit");
         var options = ModelOptions.From(a);
+        string? plot = a.Text("plot");
+        if (plot is not null) Pictures.CheckExtension(plot);
 
         var clock = Stopwatch.StartNew();
         var data = CsvData.ReadDataset(path, read);
@@ -26,6 +28,9 @@ internal static class FitCommand
         double fitSeconds = clock.Elapsed.TotalSeconds;
 
         if (a.Text("save") is { } save) ModelFile.Save(model, save);
+        if (plot is not null)
+            Shrink.Plotting.Plots.PredictedVsActual($"{Names.Of(model.Penalty)} on its {data.Data.Rows} training rows: {Path.GetFileName(path)}",
+                data.Data.Target, model.Predict(data.Data.Features), plot);
         if (!model.Diagnostics.Converged) stderr.WriteLine(Report.NotConverged(model));
         if (data.DroppedRows > 0 && a.Has("json")) stderr.WriteLine($"shrink: dropped {data.DroppedRows} rows with missing values");
 

@@ -38,6 +38,7 @@ internal static class Help
         Output:
           --json                   one JSON object instead of the table
           --save MODEL.json        write the model file (for 'shrink predict')
+          --plot FILE.png|.svg     predicted against actual on the training rows
 
         """;
 

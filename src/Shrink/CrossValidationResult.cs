@@ -3,8 +3,9 @@ namespace Shrink;
 /// <summary>Cross-validation curve of one L1 ratio: mean error and its standard error per λ, and the two classic picks.</summary>
 public sealed class CrossValidationCurve
 {
-    internal CrossValidationCurve(double l1Ratio, RegularizationPath path, double[] mean, double[] standardError)
+    internal CrossValidationCurve(double l1Ratio, RegularizationPath path, double[] mean, double[] standardError, double[]? generalized = null)
     {
+        GeneralizedCrossValidation = generalized;
         L1Ratio = l1Ratio;
         Path = path;
         Mean = mean;
@@ -30,6 +31,12 @@ public sealed class CrossValidationCurve
 
     /// <summary>Standard error of the mean CV error per λ.</summary>
     public IReadOnlyList<double> StandardError { get; }
+
+    /// <summary>
+    /// Ridge leave-one-out only: the generalized cross-validation score per λ, mean(e²)/(1 − tr(H)/n)², the hat
+    /// matrix H including the intercept. Null otherwise.
+    /// </summary>
+    public IReadOnlyList<double>? GeneralizedCrossValidation { get; }
 
     /// <summary>Index of λmin, the λ with the smallest mean error (the largest such λ on ties).</summary>
     public int IndexMin { get; }

@@ -125,10 +125,11 @@ internal static class CrossValidator
         var loo = new double[n];
         var mean = new double[grid.Length];
         var se = new double[grid.Length];
+        var gcv = new double[grid.Length];
         for (int l = 0; l < grid.Length; l++)
         {
             var penalty = Engine.Canonical(problem, fit, grid[l]);
-            spectrum.LeaveOneOutResiduals(penalty.L2, problem.FitIntercept, loo);
+            gcv[l] = spectrum.LeaveOneOutResiduals(penalty.L2, problem.FitIntercept, loo);
             double m = 0;
             foreach (double e in loo) m += Error(e, options.Measure);
             m /= n;
@@ -137,7 +138,7 @@ internal static class CrossValidator
             mean[l] = m;
             se[l] = Math.Sqrt(v / n / (n - 1));
         }
-        return new CrossValidationCurve(0, path, mean, se);
+        return new CrossValidationCurve(0, path, mean, se, gcv);
     }
 
     private static double Error(double residual, ErrorMeasure measure) =>

@@ -111,6 +111,25 @@ public class PathCliTests
         Assert.Contains("Chosen:", run.Stdout);
     }
 
+    [Theory]
+    [InlineData("path", "paths.png")]
+    [InlineData("cv", "cv.svg")]
+    [InlineData("fit", "fit.png")]
+    public void Plot_option_writes_a_valid_image_and_nothing_else(string command, string name)
+    {
+        using var folder = new TempFolder();
+        string data = WriteData(folder);
+        string file = folder.File(name);
+        string[] extra = command == "fit" ? ["--lambda", "0.05"] : ["--n-lambda", "20"];
+        var run = Shell.Run([command, data, "--target", "y", "--plot", file, .. extra]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(new[] { "data.csv", name }.Order(StringComparer.Ordinal), folder.Entries());
+        var bytes = File.ReadAllBytes(file);
+        if (name.EndsWith(".png")) Assert.Equal((byte)'P', bytes[1]);
+        else Assert.Contains("<svg", System.Text.Encoding.UTF8.GetString(bytes));
+        AssertError(Shell.Run([command, data, "--target", "y", "--plot", folder.File("x.jpg"), .. extra]), "'plot'", ".png or .svg", "x.jpg");
+    }
+
     [Fact]
     public void Bad_cv_and_path_input_is_one_clear_line()
     {

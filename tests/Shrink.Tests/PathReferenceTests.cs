@@ -153,6 +153,9 @@ public class PathReferenceTests
         for (int k = 0; k < lambdas.Length; k++)
             Assert.True(Math.Abs(cv.Best.Mean[k] - loo[k]) <= 1e-6 * loo[k], $"LOO MSE at λ {lambdas[k]:R}: shrink {cv.Best.Mean[k]:R}, sklearn {loo[k]:R}");
         Assert.Equal(run.GetProperty("lambda_").GetDouble(), cv.Lambda, 1e-12 * cv.Lambda);
+        var gcv = Numbers(run.GetProperty("gcv")).Reverse().ToArray();
+        for (int k = 0; k < lambdas.Length; k++)
+            Assert.True(Math.Abs(cv.Best.GeneralizedCrossValidation![k] - gcv[k]) <= 1e-6 * gcv[k], $"GCV at λ {lambdas[k]:R}");
         var coefficients = Numbers(run.GetProperty("coefficients"));
         double scale = coefficients.Max(Math.Abs);
         for (int j = 0; j < coefficients.Length; j++)

@@ -125,12 +125,14 @@ internal sealed class RidgeSpectrum
     /// Leave-one-out residuals e_i/(1 − h_ii) of the linear smoother at λ2, the hat matrix including 1/n for the
     /// intercept: exact for ridge with the centring and scaling of the full data held fixed (as scikit-learn's RidgeCV).
     /// </summary>
-    public void LeaveOneOutResiduals(double l2, bool intercept, Span<double> result)
+    /// <returns>The generalized cross-validation score mean(e²)/(1 − tr(H)/n)² at the same λ2.</returns>
+    public double LeaveOneOutResiduals(double l2, bool intercept, Span<double> result)
     {
         var u = _u ?? throw new InvalidOperationException("left singular vectors were not computed");
         int n = _design.N;
         var weights = new double[_k];
         for (int c = 0; c < _k; c++) weights[c] = _mu[c] * Shrinkage(c, l2);
+        double rss = 0;
         for (int i = 0; i < n; i++)
         {
             var row = u.AsSpan(i * _k, _k);
@@ -141,6 +143,10 @@ internal sealed class RidgeSpectrum
                 hat += row[c] * row[c] * weights[c];
             }
             result[i] = (_yc[i] - fitted) / (1 - hat);
+            rss += (_yc[i] - fitted) * (_yc[i] - fitted);
         }
+        double trace = (intercept ? 1 : 0) + EffectiveDegreesOfFreedom(l2);
+        double shrink = 1 - trace / n;
+        return rss / n / (shrink * shrink);
     }
 }
