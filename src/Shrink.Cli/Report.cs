@@ -12,6 +12,9 @@ internal static class Report
 
     public static string Short(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 
+    /// <summary>Coefficient tables list every feature up to this many; beyond, the dropped ones are summarised.</summary>
+    public const int ListAllUpTo = 30;
+
     public static Table CoefficientTable(LinearModel model, string title)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(title);
@@ -19,10 +22,19 @@ internal static class Report
         table.AddColumn(new TableColumn("coefficient").RightAligned());
         table.AddColumn("");
         if (model.FitIntercept) table.AddRow("(intercept)", Number(model.Intercept), "[grey]not penalized[/]");
+        // With many features the dropped ones are summarised, not listed one per row.
+        bool summarise = model.FeatureNames.Count > ListAllUpTo;
+        var dropped = new List<string>();
         for (int j = 0; j < model.FeatureNames.Count; j++)
         {
             double b = model.Coefficients[j];
+            if (summarise && b == 0) { dropped.Add(model.FeatureNames[j]); continue; }
             table.AddRow(Markup.Escape(model.FeatureNames[j]), Number(b), b == 0 && model.Penalty != Penalty.Ols ? "[yellow]dropped (exactly 0)[/]" : "");
+        }
+        if (dropped.Count > 0)
+        {
+            string names = string.Join(", ", dropped.Take(8)) + (dropped.Count > 8 ? $", ... ({dropped.Count - 8} more)" : "");
+            table.AddRow($"[yellow]{dropped.Count} dropped[/]", "0", $"[yellow]{Markup.Escape(names)}[/]");
         }
         return table;
     }

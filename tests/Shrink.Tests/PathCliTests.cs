@@ -156,3 +156,22 @@ public class PathCliTests
         AssertError(Shell.Run("cv", oneFold, "--target", "y", "--fold-column", "nope"), "'nope'", "fold column");
     }
 }
+
+public class WideTableTests
+{
+    [Fact]
+    public void With_many_features_the_dropped_ones_are_summarised_in_one_row()
+    {
+        using var folder = new TempFolder();
+        var (x, y) = RandomData.Make(2, 80, 40);
+        var columns = Enumerable.Range(0, 40).Select(j => x.Select(r => r[j]).ToArray()).Append(y).ToList();
+        string data = folder.WriteTable("wide.csv", Enumerable.Range(1, 40).Select(j => $"f{j}").Append("y").ToList(), columns);
+        var run = Shell.Run("fit", data, "--target", "y", "--lambda", "0.3");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var model = Regression.Fit(Shrink.IO.CsvData.ReadDataset(data, new Shrink.IO.CsvReadOptions { Target = "y" }).Data, new FitOptions { Lambda = 0.3 });
+        int dropped = model.Coefficients.Count(b => b == 0);
+        Assert.InRange(dropped, 1, 39);
+        Assert.Contains($"{dropped} dropped", run.Stdout);
+        Assert.DoesNotContain("dropped (exactly 0)", run.Stdout);
+    }
+}
