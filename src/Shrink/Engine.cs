@@ -40,6 +40,16 @@ internal static class Engine
                 solver = "cholesky";
             }
         }
+        else if (problem.UseGram)
+        {
+            var outcome = GramDescent.Solve(problem.Gram, penalty.L1, penalty.L2, problem.PreviousL1, gapTolerance, options.MaxIterations, beta);
+            problem.PreviousL1 = penalty.L1;
+            // The certificate comes from the Gram form, recomputed from scratch: g = X̃ᵀỹ − X̃ᵀX̃·β over the
+            // exact cached columns, so no pass over the data is needed per λ.
+            var g = new double[problem.P];
+            double gap = GramCertificate(problem.Gram, beta, penalty, g, out double objective);
+            return Build(problem, names, options, lambda, penalty, beta, outcome.Sweeps, gap <= gapTolerance, "coordinate-descent (gram)", ols, (objective, gap));
+        }
         else
         {
             var outcome = CoordinateDescent.Solve(problem.Design, problem.CenteredTarget, penalty.L1, penalty.L2, gapTolerance, options.MaxIterations, beta);
@@ -57,12 +67,12 @@ internal static class Engine
 
     /// <summary>Certifies β (objective and duality gap from a residual recomputed from scratch) and builds the model.</summary>
     public static LinearModel Build(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, CanonicalPenalty penalty,
-        ReadOnlySpan<double> beta, int iterations, bool converged, string solver, bool ols)
+        ReadOnlySpan<double> beta, int iterations, bool converged, string solver, bool ols, (double Objective, double Gap)? certificate = null)
     {
         int n = problem.N, p = problem.P;
         double gapTolerance = options.Tolerance * problem.NullObjective;
-        var (objective, gap) = Certificate(problem, penalty, beta);
-        if (solver != "coordinate-descent") converged = gap <= Math.Max(gapTolerance, 1e-12 * problem.NullObjective);
+        var (objective, gap) = certificate ?? Certificate(problem, penalty, beta);
+        if (!solver.StartsWith("coordinate-descent", StringComparison.Ordinal)) converged = gap <= Math.Max(gapTolerance, 1e-12 * problem.NullObjective);
         double scale = ConventionMap.ObjectiveScale(options.Convention, ols ? Penalty.Ols : options.Penalty, n);
 
         var coefficients = new double[p];
@@ -77,6 +87,19 @@ internal static class Engine
         var diagnostics = new FitDiagnostics(objective * scale, gap * scale, options.Tolerance, gapTolerance * scale, iterations, converged, solver);
         return new LinearModel(names, intercept, coefficients, ols ? Penalty.Ols : options.Penalty, lambda,
             ols ? 0 : options.EffectiveL1Ratio, options.Convention, options.FitIntercept, options.Standardize, n, penalty.Lambda, penalty.L1Ratio, diagnostics);
+    }
+
+    private static double GramCertificate(GramState gram, ReadOnlySpan<double> beta, CanonicalPenalty penalty, Span<double> g, out double objective)
+    {
+        gram.Xty.CopyTo(g);
+        for (int j = 0; j < beta.Length; j++)
+            if (beta[j] != 0) Kernels.Axpy(-beta[j], gram.Column(j), g);
+        int n = gram.Design.N;
+        double rss = Math.Max(gram.YSquared - Kernels.Dot(beta, gram.Xty) - Kernels.Dot(beta, g), 0);
+        double l1Norm = 0, l2Sq = 0;
+        foreach (double b in beta) { l1Norm += Math.Abs(b); l2Sq += b * b; }
+        objective = rss / (2.0 * n) + penalty.L1 * l1Norm + 0.5 * penalty.L2 * l2Sq;
+        return DualityGap.Compute(g, beta, rss, n, penalty.L1, penalty.L2);
     }
 
     /// <summary>Objective and duality gap in Shrink's scale, from a residual recomputed from scratch.</summary>

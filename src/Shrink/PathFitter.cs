@@ -43,6 +43,8 @@ internal static class PathFitter
         var betas = new double[count][];
         var beta = new double[p];
         bool ridge = fit.EffectiveL1Ratio == 0 && fit.Penalty != Penalty.Ols;
+        // Many λ share one Gram matrix: the covariance form pays here where a single fit would not.
+        problem.PreferGram = count > 1;
         if (ridge && spectrum is null && grid.Any(l => l > 0)) spectrum = new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: false);
         if (!ridge) spectrum = null;
 
@@ -59,13 +61,30 @@ internal static class PathFitter
                 models[k] = Engine.FitAt(problem, names, fit, grid[k], beta);
             }
             betas[k] = (double[])beta.Clone();
-            rss[k] = new Residual(problem.Design, problem.CenteredTarget, beta).SquaredNorm();
+            rss[k] = models[k].Diagnostics.Solver == "coordinate-descent (gram)"
+                ? GramResidualSquared(problem.Gram, beta)
+                : new Residual(problem.Design, problem.CenteredTarget, beta).SquaredNorm();
             stepDone?.Invoke();
         }
 
         double tss = Kernels.Dot(problem.CenteredTarget, problem.CenteredTarget);
         var r2 = rss.Select(value => tss > 0 ? 1 - value / tss : 0).ToArray();
         return new RegularizationPath(models, r2, rss, () => DegreesOfFreedom(problem, fit, models, betas, spectrum));
+    }
+
+    /// <summary>‖ỹ − X̃β‖² = ‖ỹ‖² − 2βᵀX̃ᵀỹ + βᵀX̃ᵀX̃β from the cached Gram columns of the non-zero coefficients.</summary>
+    private static double GramResidualSquared(GramState gram, ReadOnlySpan<double> beta)
+    {
+        double quadratic = 0;
+        for (int j = 0; j < beta.Length; j++)
+        {
+            if (beta[j] == 0) continue;
+            var column = gram.Column(j);
+            double s = 0;
+            for (int k = 0; k < beta.Length; k++) if (beta[k] != 0) s += column[k] * beta[k];
+            quadratic += beta[j] * s;
+        }
+        return Math.Max(gram.YSquared - 2 * Kernels.Dot(beta, gram.Xty) + quadratic, 0);
     }
 
     private static double[] DegreesOfFreedom(Problem problem, FitOptions fit, LinearModel[] models, double[][] betas, RidgeSpectrum? spectrum)

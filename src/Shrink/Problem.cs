@@ -18,6 +18,20 @@ internal sealed class Problem
     public required double TargetScale { get; init; }
     public required bool FitIntercept { get; init; }
 
+    private GramState? _gram;
+
+    /// <summary>The covariance form of this problem, built on first use and kept for the rest of a path.</summary>
+    public GramState Gram => _gram ??= new GramState(Design, CenteredTarget);
+
+    /// <summary>Set for paths: many λ share one Gram matrix, which a single fit would not recoup.</summary>
+    public bool PreferGram { get; set; }
+
+    /// <summary>Whether coordinate descent should run in covariance form here.</summary>
+    public bool UseGram => PreferGram && GramState.Pays(Design);
+
+    /// <summary>The L1 weight of the previous fit on this problem (0 before the first): the strong rule's anchor.</summary>
+    public double PreviousL1 { get; set; }
+
     public int N => Design.N;
     public int P => Design.P;
 

@@ -7,8 +7,6 @@ namespace Shrink.Solvers;
 /// </summary>
 internal static class DirectSolver
 {
-    private const int BlockRows = 256;
-
     /// <returns>-1 on success, else the design column index found to be linearly dependent on earlier ones.</returns>
     public static int SolvePrimal(Design design, ReadOnlySpan<double> yc, double l2, double relativePivot, Span<double> beta)
     {
@@ -48,35 +46,8 @@ internal static class DirectSolver
     /// not empty. Accumulated from centred and scaled copies of blocks of rows: small exact pieces instead of raw
     /// cross-products minus n·mean², which cancel badly when means dwarf spreads.
     /// </summary>
-    public static double[] Gram(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> rhs)
-    {
-        int n = design.N, m = columns.Length;
-        var gram = new double[m * m];
-        rhs.Clear();
-        var block = new double[Math.Min(BlockRows, Math.Max(n, 1)) * m];
-        for (int r0 = 0; r0 < n; r0 += BlockRows)
-        {
-            int rows = Math.Min(BlockRows, n - r0);
-            for (int a = 0; a < m; a++)
-            {
-                int j = columns[a];
-                var source = design.Column(j).Slice(r0, rows);
-                var target = block.AsSpan(a * rows, rows);
-                double c = design.Center[j], s = design.Scale[j];
-                for (int i = 0; i < rows; i++) target[i] = (source[i] - c) / s;
-                if (!rhs.IsEmpty) rhs[a] += Kernels.Dot(target, yc.Slice(r0, rows));
-            }
-            for (int a = 0; a < m; a++)
-            {
-                var colA = block.AsSpan(a * rows, rows);
-                for (int b = 0; b <= a; b++)
-                    gram[a * m + b] += Kernels.Dot(colA, block.AsSpan(b * rows, rows));
-            }
-        }
-        for (int a = 0; a < m; a++)
-            for (int b = 0; b < a; b++) gram[b * m + a] = gram[a * m + b];
-        return gram;
-    }
+    public static double[] Gram(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> rhs) =>
+        GramKernel.Compute(design, yc, columns, rhs);
 
     /// <summary>X̃X̃ᵀ over the included columns (n x n, row-major, both triangles).</summary>
     public static double[] Kernel(Design design)

@@ -1,0 +1,224 @@
+using System.Runtime.InteropServices;
+
+namespace Shrink.Solvers;
+
+/// <summary>
+/// The covariance ("Gram") form of the standardized problem, for designs with many more rows than variables:
+/// X̃ᵀỹ once, and the columns of X̃ᵀX̃ computed only for the features that ever become non-zero, kept across
+/// the λ of a path. A coordinate update then costs O(p) instead of O(n), and the full gradient X̃ᵀR — hence the
+/// duality gap and the optimality check of every feature — is always at hand.
+/// </summary>
+internal sealed class GramState
+{
+    private readonly Design _design;
+    private readonly double[]?[] _columns;
+
+    public GramState(Design design, ReadOnlySpan<double> yc)
+    {
+        _design = design;
+        _columns = new double[design.P][];
+        Xty = new double[design.P];
+        for (int j = 0; j < design.P; j++)
+            Xty[j] = design.Excluded[j] ? 0 : Kernels.DotShifted(design.Column(j), design.Center[j], yc) / design.Scale[j];
+        YSquared = Kernels.Dot(yc, yc);
+    }
+
+    public Design Design => _design;
+
+    /// <summary>X̃ᵀỹ.</summary>
+    public double[] Xty { get; }
+
+    /// <summary>‖ỹ‖².</summary>
+    public double YSquared { get; }
+
+    /// <summary>Whether the Gram form pays for a path: many more rows than variables, and its columns fit comfortably in memory.</summary>
+    public static bool Pays(Design design) => Override ?? (design.N >= 2 * design.IncludedCount && design.IncludedCount <= 20_000);
+
+    /// <summary>Forces the choice either way (tests run both forms on the same problems).</summary>
+    internal static bool? Override { get; set; }
+
+    /// <summary>Up to this many variables the whole Gram matrix is computed at once by the blocked kernel.</summary>
+    private const int WholeUpTo = 2000;
+
+    private bool _whole;
+
+    /// <summary>Column j of X̃ᵀX̃, computed on first use.</summary>
+    public double[] Column(int j)
+    {
+        if (_columns[j] is { } cached) return cached;
+        Prefetch([j]);
+        return _columns[j]!;
+    }
+
+    /// <summary>
+    /// All of X̃ᵀX̃ in one blocked pass: along a path most features enter sooner or later, and one compute-bound pass
+    /// beats many memory-bound ones.
+    /// </summary>
+    private void ComputeWhole()
+    {
+        var included = DirectSolver.IncludedColumns(_design);
+        var gram = GramKernel.Compute(_design, [], included, []);
+        int m = included.Length;
+        for (int a = 0; a < m; a++)
+        {
+            var column = new double[_design.P];
+            for (int b = 0; b < m; b++) column[included[b]] = gram[a * m + b];
+            _columns[included[a]] = column;
+        }
+        _whole = true;
+    }
+
+    /// <summary>
+    /// Computes the missing columns among <paramref name="wanted"/> together, reading each raw column of X once
+    /// for all of them (the pass over X is what costs; the columns themselves are cheap).
+    /// </summary>
+    public void Prefetch(IReadOnlyCollection<int> wanted)
+    {
+        var missing = wanted.Where(j => _columns[j] is null && !_design.Excluded[j]).Distinct().ToArray();
+        if (missing.Length == 0 || _whole) return;
+        if (_design.IncludedCount <= WholeUpTo)
+        {
+            ComputeWhole();
+            return;
+        }
+        int n = _design.N, p = _design.P, b = missing.Length;
+        // The new features' transformed columns, side by side: t_a = (x_j − c_j)/s_j, centred so that
+        // x̃_kᵀt_a = (x_kᵀt_a − c_k·Σt_a)/s_k needs no further centring of x_k.
+        var t = new double[b * n];
+        var tSum = new double[b];
+        for (int a = 0; a < b; a++)
+        {
+            DirectSolver.Transformed(_design, missing[a], t.AsSpan(a * n, n));
+            tSum[a] = Kernels.Sum(t.AsSpan(a * n, n));
+        }
+        var result = new double[b][];
+        for (int a = 0; a < b; a++) result[a] = new double[p];
+        Parallel.For(0, p, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
+        {
+            if (_design.Excluded[k]) return;
+            var xk = _design.Column(k);
+            double c = _design.Center[k], s = _design.Scale[k];
+            for (int a = 0; a < b; a++)
+                result[a][k] = (Kernels.Dot(xk, t.AsSpan(a * n, n)) - c * tSum[a]) / s;
+        });
+        for (int a = 0; a < b; a++) _columns[missing[a]] = result[a];
+    }
+}
+
+/// <summary>Coordinate descent on <see cref="GramState"/>; same stopping rule and certificate as <see cref="CoordinateDescent"/>.</summary>
+internal static class GramDescent
+{
+    /// <param name="previousL1">The L1 weight of the previous λ on a path (0 if none), for the strong rule's prefetch.</param>
+    public static CoordinateDescent.Outcome Solve(GramState state, double l1, double l2, double previousL1, double gapTolerance, int maxSweeps, Span<double> beta)
+    {
+        var design = state.Design;
+        int n = design.N, p = design.P;
+        var q = design.NormSquaredOverN;
+        var g = new double[p];
+        Gradient(state, beta, g);
+
+        // Strong rule (Tibshirani et al.): features with |g_j|/n below 2λ1 − λ1_previous are very likely to stay
+        // at zero; the others are likely to enter, so their Gram columns are computed together now. It only
+        // decides what to prefetch: every feature is still checked in every full sweep.
+        double threshold = previousL1 > 0 ? 2 * l1 - previousL1 : l1;
+        var likely = new List<int>();
+        for (int j = 0; j < p; j++)
+            if (!design.Excluded[j] && (beta[j] != 0 || Math.Abs(g[j]) / n > threshold)) likely.Add(j);
+        state.Prefetch(likely);
+
+        var included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
+        var active = new List<int>();
+        int sweeps = 0;
+        double innerTolerance = gapTolerance;
+        double gap = double.PositiveInfinity;
+        while (sweeps < maxSweeps)
+        {
+            Sweep(state, included, g, q, l1, l2, n, beta);
+            sweeps++;
+            active.Clear();
+            for (int j = 0; j < p; j++)
+                if (beta[j] != 0) active.Add(j);
+            while (sweeps < maxSweeps)
+            {
+                double largest = Sweep(state, CollectionsMarshal.AsSpan(active), g, q, l1, l2, n, beta);
+                sweeps++;
+                if (largest <= innerTolerance) break;
+            }
+
+            Gradient(state, beta, g);
+            gap = Gap(state, g, beta, n, l1, l2);
+            gap = Polish(state, g, l1, l2, beta, gap);
+            if (gap <= gapTolerance) return new CoordinateDescent.Outcome(sweeps, true, gap);
+            innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
+        }
+        return new CoordinateDescent.Outcome(sweeps, false, gap);
+    }
+
+    private static double Sweep(GramState state, ReadOnlySpan<int> coordinates, Span<double> g, double[] q, double l1, double l2, int n, Span<double> beta)
+    {
+        double largest = 0;
+        foreach (int j in coordinates)
+        {
+            double old = beta[j];
+            // A zero coefficient whose gradient is inside the threshold stays zero: no Gram column needed.
+            if (old == 0 && Math.Abs(g[j]) <= n * l1) continue;
+            double z = g[j] / n + q[j] * old;
+            double updated = CoordinateDescent.SoftThreshold(z, l1) / (q[j] + l2);
+            double delta = updated - old;
+            if (delta == 0) continue;
+            beta[j] = updated;
+            Kernels.Axpy(-delta, state.Column(j), g);
+            double decrease = 0.5 * (q[j] + l2) * delta * delta;
+            if (decrease > largest) largest = decrease;
+        }
+        return largest;
+    }
+
+    /// <summary>g = X̃ᵀỹ − X̃ᵀX̃·β from scratch, discarding drift from the updates.</summary>
+    private static void Gradient(GramState state, ReadOnlySpan<double> beta, Span<double> g)
+    {
+        state.Xty.CopyTo(g);
+        for (int j = 0; j < beta.Length; j++)
+            if (beta[j] != 0) Kernels.Axpy(-beta[j], state.Column(j), g);
+    }
+
+    /// <summary>The duality gap from g alone: ‖R‖² = ‖ỹ‖² − βᵀX̃ᵀỹ − βᵀg.</summary>
+    internal static double Gap(GramState state, ReadOnlySpan<double> g, ReadOnlySpan<double> beta, int n, double l1, double l2)
+    {
+        double rss = state.YSquared - Kernels.Dot(beta, state.Xty) - Kernels.Dot(beta, g);
+        return DualityGap.Compute(g, beta, Math.Max(rss, 0), n, l1, l2);
+    }
+
+    /// <summary>The active-set solve of <see cref="CoordinateDescent"/>, with the Gram block from the cache: O(m³), no pass over the data.</summary>
+    private static double Polish(GramState state, Span<double> g, double l1, double l2, Span<double> beta, double gap)
+    {
+        int n = state.Design.N;
+        var active = new List<int>();
+        for (int j = 0; j < beta.Length; j++)
+            if (beta[j] != 0) active.Add(j);
+        int m = active.Count;
+        if (m == 0 || (l2 == 0 && m >= n) || m > 3000) return gap;
+        var a = new double[m * m];
+        var rhs = new double[m];
+        for (int u = 0; u < m; u++)
+        {
+            var column = state.Column(active[u]);
+            for (int v = 0; v < m; v++) a[v * m + u] = column[active[v]];
+            a[u * m + u] += n * l2;
+            rhs[u] = state.Xty[active[u]] - n * l1 * Math.Sign(beta[active[u]]);
+        }
+        if (Cholesky.Factor(a, m, 1e-12) >= 0) return gap;
+        Cholesky.Solve(a, m, rhs);
+        for (int u = 0; u < m; u++)
+            if (Math.Sign(rhs[u]) != Math.Sign(beta[active[u]])) return gap;
+
+        var previous = beta.ToArray();
+        for (int u = 0; u < m; u++) beta[active[u]] = rhs[u];
+        Gradient(state, beta, g);
+        double polished = Gap(state, g, beta, n, l1, l2);
+        if (polished < gap) return polished;
+        previous.CopyTo(beta);
+        Gradient(state, beta, g);
+        return gap;
+    }
+}

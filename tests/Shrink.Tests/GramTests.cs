@@ -1,0 +1,67 @@
+using Shrink.Solvers;
+using Xunit;
+
+namespace Shrink.Tests;
+
+/// <summary>The covariance form and its blocked kernel give the same answers as the plain ones.</summary>
+[Collection(nameof(WorkingDirectory))] // flips a process-wide switch
+public class GramTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 2)]
+    [InlineData(7, 5)]
+    [InlineData(600, 9)]
+    [InlineData(1100, 13)]
+    public void Blocked_gram_equals_plain_dot_products(int n, int p)
+    {
+        var (x, y) = RandomData.Make(n + p, n, p);
+        var problem = Problem.Build(RandomData.Dataset(x, y), fitIntercept: true, standardize: true);
+        var design = problem.Design;
+        var columns = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
+        var xty = new double[columns.Length];
+        var gram = GramKernel.Compute(design, problem.CenteredTarget, columns, xty);
+        var t = columns.Select(j => { var v = new double[n]; DirectSolver.Transformed(design, j, v); return v; }).ToArray();
+        for (int a = 0; a < columns.Length; a++)
+        {
+            Assert.Equal(t[a].Zip(problem.CenteredTarget, (u, v) => u * v).Sum(), xty[a], 1e-9 * n);
+            for (int b = 0; b < columns.Length; b++)
+                Assert.Equal(t[a].Zip(t[b], (u, v) => u * v).Sum(), gram[a * columns.Length + b], 1e-9 * n);
+        }
+    }
+
+    [Theory]
+    [InlineData(Penalty.Lasso, null, true)]
+    [InlineData(Penalty.ElasticNet, 0.3, true)]
+    [InlineData(Penalty.Lasso, null, false)]
+    public void Paths_in_gram_and_naive_form_agree(Penalty penalty, double? r, bool intercept)
+    {
+        var (x, y) = RandomData.Make(77, 120, 15);
+        var options = new PathOptions { Fit = new FitOptions { Penalty = penalty, L1Ratio = r, FitIntercept = intercept, Tolerance = 1e-12 }, LambdaCount = 30 };
+        RegularizationPath gram, naive;
+        try
+        {
+            GramState.Override = true;
+            gram = Regression.Path(RandomData.Dataset(x, y), options);
+            GramState.Override = false;
+            naive = Regression.Path(RandomData.Dataset(x, y), options);
+        }
+        finally
+        {
+            GramState.Override = null;
+        }
+        Assert.All(gram.Models, m => Assert.Equal("coordinate-descent (gram)", m.Diagnostics.Solver));
+        Assert.All(naive.Models, m => Assert.Equal("coordinate-descent", m.Diagnostics.Solver));
+        for (int k = 0; k < gram.Count; k++)
+        {
+            var m = gram.Model(k);
+            double scale = Math.Max(naive.Coefficients[k].Max(Math.Abs), 1e-9);
+            for (int j = 0; j < 15; j++) Assert.True(Math.Abs(gram.Coefficients[k][j] - naive.Coefficients[k][j]) <= 1e-7 * scale, $"λ {k}, feature {j}");
+            Assert.Equal(naive.R2[k], gram.R2[k], 1e-9);
+            // The Gram-form certificate agrees with an independent one from the raw data.
+            double gap = Certificates.DualityGap(x, y, m.Intercept, m.Coefficients, m.CanonicalLambda, m.CanonicalL1Ratio, true, intercept);
+            Assert.True(gap <= 1e-9 * y.Sum(v => v * v) / y.Length, $"independent gap {gap:E2} at λ {k}");
+            Assert.True(m.Diagnostics.Converged);
+        }
+    }
+}
