@@ -52,7 +52,7 @@ internal static class Engine
         }
         else
         {
-            var outcome = CoordinateDescent.Solve(problem.Design, problem.CenteredTarget, penalty.L1, penalty.L2, gapTolerance, options.MaxIterations, beta);
+            var outcome = CoordinateDescent.Solve(problem.Design, problem.CenteredTarget, penalty.L1, penalty.L2, gapTolerance, options.MaxIterations, beta, problem.Memory);
             iterations = outcome.Sweeps;
             converged = outcome.Converged;
             solver = "coordinate-descent";

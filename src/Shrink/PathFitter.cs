@@ -45,6 +45,7 @@ internal static class PathFitter
         bool ridge = fit.EffectiveL1Ratio == 0 && fit.Penalty != Penalty.Ols;
         // Many λ share one Gram matrix: the covariance form pays here where a single fit would not.
         problem.PreferGram = count > 1;
+        problem.Memory = count > 1 ? new PathMemory() : null;
         if (ridge && spectrum is null && grid.Any(l => l > 0)) spectrum = new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: false);
         if (!ridge) spectrum = null;
 

@@ -65,3 +65,31 @@ public class GramTests
         }
     }
 }
+
+public class StrongRuleTests
+{
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    public void Screening_never_drops_a_feature_that_belongs_in_the_solution(double r)
+    {
+        // Wide data: the naive form with the sequential strong rule and its optimality re-check.
+        var (x, y) = RandomData.Make(5, 40, 300);
+        var data = RandomData.Dataset(x, y);
+        var fit = new FitOptions { Penalty = r == 1 ? Penalty.Lasso : Penalty.ElasticNet, L1Ratio = r == 1 ? null : r, Tolerance = 1e-11 };
+        var path = Regression.Path(data, new PathOptions { Fit = fit, LambdaCount = 40 });
+        for (int k = 0; k < path.Count; k++)
+        {
+            var m = path.Model(k);
+            Assert.Equal("coordinate-descent", m.Diagnostics.Solver);
+            double kkt = Certificates.KktViolation(x, y, m.Intercept, m.Coefficients, m.CanonicalLambda, m.CanonicalL1Ratio, true, true);
+            Assert.True(kkt < 1e-5, $"KKT violation {kkt:E2} at λ {k}");
+        }
+        // And the same non-zero pattern as fits made without any screening.
+        foreach (int k in new[] { 5, 20, 39 })
+        {
+            var single = Regression.Fit(data, fit with { Lambda = path.Lambdas[k] });
+            Assert.Equal(single.Coefficients.Select(b => b != 0), path.Coefficients[k].Select(b => b != 0));
+        }
+    }
+}

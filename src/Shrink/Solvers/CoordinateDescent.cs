@@ -5,6 +5,13 @@ namespace Shrink.Solvers;
 /// ‖ỹ − X̃β‖²/(2n) + λ1‖β‖₁ + λ2/2·‖β‖². A full sweep finds the features that want to move; sweeps over the
 /// non-zero ones follow until they settle; then an exact duality gap decides whether to stop.
 /// </summary>
+/// <summary>What one fit of a path leaves for the next: the gradient at its solution and its L1 weight.</summary>
+internal sealed class PathMemory
+{
+    public double[]? Gradient { get; set; }
+    public double L1 { get; set; }
+}
+
 internal static class CoordinateDescent
 {
     internal readonly record struct Outcome(int Sweeps, bool Converged, double Gap);
@@ -16,20 +23,38 @@ internal static class CoordinateDescent
     /// <param name="gapTolerance">Stop once the duality gap (1/n scale) is at most this.</param>
     /// <param name="maxSweeps">Cap on sweeps, full and active-set together.</param>
     /// <param name="beta">Start point in, solution out (standardized space).</param>
-    public static Outcome Solve(Design design, ReadOnlySpan<double> yc, double l1, double l2, double gapTolerance, int maxSweeps, Span<double> beta)
+    /// <param name="previous">
+    /// The gradient X̃ᵀR and L1 weight at the previous λ of a path, if any: the sequential strong rule then limits the
+    /// sweeps to the features likely to be non-zero, and every other feature is checked against the optimality
+    /// conditions afterwards (and brought in if it violates them). Updated on return.
+    /// </param>
+    public static Outcome Solve(Design design, ReadOnlySpan<double> yc, double l1, double l2, double gapTolerance, int maxSweeps, Span<double> beta,
+        PathMemory? previous = null)
     {
         int n = design.N, p = design.P;
         var residual = new Residual(design, yc, beta);
         var v = new double[p];
         var active = new List<int>(Math.Min(p, 1024));
         var included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
+        var working = included;
+        if (previous is { Gradient: { } g0 } && previous.L1 > 0)
+        {
+            // Tibshirani et al.'s sequential strong rule: |x̃ᵀR|/n < 2λ1 − λ1_previous predicts a zero coefficient.
+            double threshold = n * (2 * l1 - previous.L1);
+            var strong = new List<int>();
+            foreach (int j in included)
+                if (beta[j] != 0 || Math.Abs(g0[j]) >= threshold) strong.Add(j);
+            working = strong.ToArray();
+        }
+        var inWorking = new bool[p];
+        foreach (int j in working) inWorking[j] = true;
         int sweeps = 0;
         double innerTolerance = gapTolerance;
         double gap = double.PositiveInfinity;
 
         while (sweeps < maxSweeps)
         {
-            Sweep(design, residual, included, l1, l2, beta);
+            Sweep(design, residual, working, l1, l2, beta);
             sweeps++;
 
             active.Clear();
@@ -45,12 +70,25 @@ internal static class CoordinateDescent
 
             residual.Refresh(beta);
             residual.Gradient(v);
+            // The optimality check over the features the strong rule left out; any that fail join the working set.
+            var violators = included.Where(j => !inWorking[j] && Math.Abs(v[j]) > n * l1).ToArray();
+            if (violators.Length > 0)
+            {
+                foreach (int j in violators) inWorking[j] = true;
+                working = [.. working, .. violators];
+                continue;
+            }
             gap = DualityGap.Compute(v, beta, residual.SquaredNorm(), n, l1, l2);
             gap = Polish(design, yc, l1, l2, residual, v, beta, gap);
-            if (gap <= gapTolerance) return new Outcome(sweeps, true, gap);
+            if (gap <= gapTolerance) break;
             innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
         }
-        return new Outcome(sweeps, false, gap);
+        if (previous is not null)
+        {
+            previous.Gradient = v;
+            previous.L1 = l1;
+        }
+        return new Outcome(sweeps, gap <= gapTolerance, gap);
     }
 
     /// <returns>The largest decrease of the objective bound (q_j + λ2)·δ²/2 over the sweep.</returns>
