@@ -138,11 +138,21 @@ internal static class CoordinateDescent
         for (int a = 0; a < m; a++) shift[a] = n * l1 * Math.Sign(beta[columns[a]]);
         var solution = new double[m];
         if (DirectSolver.SolveSubset(design, yc, columns, shift, l2, 1e-12, solution) >= 0) return gap;
+        // If a coefficient would change sign, stop where the first one reaches zero (a homotopy step): the
+        // objective falls all along the way to the solved point, so the step is progress, not waste.
+        double step = 1;
+        int blocking = -1;
         for (int a = 0; a < m; a++)
-            if (Math.Sign(solution[a]) != Math.Sign(beta[columns[a]])) return gap;
+        {
+            double b = beta[columns[a]];
+            if (Math.Sign(solution[a]) == Math.Sign(b)) continue;
+            double t = b / (b - solution[a]);
+            if (t < step) { step = t; blocking = a; }
+        }
 
         var previous = beta.ToArray();
-        for (int a = 0; a < m; a++) beta[columns[a]] = solution[a];
+        for (int a = 0; a < m; a++) beta[columns[a]] += step * (solution[a] - beta[columns[a]]);
+        if (blocking >= 0) beta[columns[blocking]] = 0;
         residual.Refresh(beta);
         residual.Gradient(v);
         double polished = DualityGap.Compute(v, beta, residual.SquaredNorm(), n, l1, l2);
