@@ -39,6 +39,10 @@ public sealed class FeatureMatrix
         return new FeatureMatrix(values, rows, columns);
     }
 
+    /// <summary>Wraps the first rows x columns values of a column-major array that may hold more after them.</summary>
+    internal static FeatureMatrix Wrap(double[] values, int rows, int columns) =>
+        (long)rows * columns <= values.Length ? new FeatureMatrix(values, rows, columns) : throw new ArgumentException("array too short", nameof(values));
+
     /// <summary>Copies a row-major rectangular array.</summary>
     public static FeatureMatrix FromRows(double[,] rows)
     {
