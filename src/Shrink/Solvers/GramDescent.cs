@@ -25,6 +25,9 @@ internal sealed class GramState
 
     public Design Design => _design;
 
+    /// <summary>The Cholesky factor of the last active set's Gram block, reused and extended across calls.</summary>
+    public IncrementalCholesky ActiveFactor { get; } = new();
+
     /// <summary>X̃ᵀỹ.</summary>
     public double[] Xty { get; }
 
@@ -319,17 +322,14 @@ internal static class GramDescent
             if (beta[j] != 0) active.Add(j);
         int m = active.Count;
         if (m == 0 || (l2 == 0 && m >= n) || m > MaxPolishSize) return gap;
-        var a = new double[m * m];
+        // The factor of X̃_AᵀX̃_A + nλ2·I is kept between calls and grown row by row as features enter, so along a
+        // path most solves cost O(m²) instead of m³/3.
+        var factor = state.ActiveFactor;
+        if (!factor.Ensure(state, active, n * l2)) return gap;
+        active = factor.Order.ToList();
         var rhs = new double[m];
-        for (int u = 0; u < m; u++)
-        {
-            var column = state.Column(active[u]);
-            for (int v = 0; v < m; v++) a[v * m + u] = column[active[v]];
-            a[u * m + u] += n * l2;
-            rhs[u] = state.Xty[active[u]] - n * l1 * Math.Sign(beta[active[u]]);
-        }
-        if (Cholesky.Factor(a, m, 1e-12) >= 0) return gap;
-        Cholesky.Solve(a, m, rhs);
+        for (int u = 0; u < m; u++) rhs[u] = state.Xty[active[u]] - n * l1 * Math.Sign(beta[active[u]]);
+        factor.Solve(rhs);
         // The objective restricted to the current signs is a quadratic whose minimiser was just solved for; every
         // point on the way to it lowers the objective. If some coefficient would change sign, stop where the first
         // one reaches zero (a homotopy step) instead of throwing the solve away.
@@ -355,3 +355,86 @@ internal static class GramDescent
     }
 }
 
+
+/// <summary>
+/// The Cholesky factor L of G_SS + shift·I for a set S of Gram columns, kept in the order the columns joined: adding
+/// a column costs one triangular solve, O(|S|²); any removal rebuilds it by adding the columns again.
+/// </summary>
+internal sealed class IncrementalCholesky
+{
+    private readonly List<int> _order = new();
+    private readonly List<double[]> _rows = new();
+    private double _shift = double.NaN;
+
+    public IReadOnlyList<int> Order => _order;
+
+    /// <summary>Makes the factor hold exactly the columns of <paramref name="set"/>; false if they are (numerically) dependent.</summary>
+    public bool Ensure(GramState state, IReadOnlyList<int> set, double shift)
+    {
+        var wanted = new HashSet<int>(set);
+        if (shift != _shift)
+        {
+            _order.Clear();
+            _rows.Clear();
+            _shift = shift;
+        }
+        // Rows before the first column that left are still exact; only the rest is redone.
+        int keep = _order.FindIndex(j => !wanted.Contains(j));
+        if (keep >= 0)
+        {
+            _order.RemoveRange(keep, _order.Count - keep);
+            _rows.RemoveRange(keep, _rows.Count - keep);
+        }
+        var present = new HashSet<int>(_order);
+        foreach (int j in set)
+        {
+            if (present.Contains(j)) continue;
+            if (!Append(state, j))
+            {
+                _order.Clear();
+                _rows.Clear();
+                _shift = double.NaN;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool Append(GramState state, int j)
+    {
+        int m = _order.Count;
+        var column = state.Column(j);
+        var row = new double[m + 1];
+        for (int k = 0; k < m; k++)
+        {
+            var lk = _rows[k];
+            row[k] = (column[_order[k]] - Kernels.Dot(lk.AsSpan(0, k), row.AsSpan(0, k))) / lk[k];
+        }
+        double diagonal = column[j] + _shift;
+        double d = diagonal - Kernels.Dot(row.AsSpan(0, m), row.AsSpan(0, m));
+        if (!(d > 1e-12 * diagonal)) return false;
+        row[m] = Math.Sqrt(d);
+        _order.Add(j);
+        _rows.Add(row);
+        return true;
+    }
+
+    /// <summary>Solves (G_SS + shift·I)·x = b in place, b and x in <see cref="Order"/>.</summary>
+    public void Solve(Span<double> b)
+    {
+        int m = _order.Count;
+        for (int k = 0; k < m; k++)
+        {
+            var lk = _rows[k];
+            b[k] = (b[k] - Kernels.Dot(lk.AsSpan(0, k), b[..k])) / lk[k];
+        }
+        // Backward: column-oriented, so each step is one axpy over the rows above.
+        for (int k = m - 1; k >= 0; k--)
+        {
+            var lk = _rows[k];
+            b[k] /= lk[k];
+            double x = b[k];
+            for (int t = 0; t < k; t++) b[t] -= lk[t] * x;
+        }
+    }
+}
