@@ -204,9 +204,23 @@ internal sealed class Residual
     /// <summary>v = X̃ᵀR over the included columns, 0 for excluded ones.</summary>
     public void Gradient(Span<double> v)
     {
-        for (int j = 0; j < _design.P; j++)
-            v[j] = _design.Excluded[j] ? 0 : Dot(j);
+        int p = _design.P;
+        if ((long)p * _design.N < 1_000_000)
+        {
+            for (int j = 0; j < p; j++) v[j] = _design.Excluded[j] ? 0 : Dot(j);
+            return;
+        }
+        // A full pass over the data: split over the cores by blocks of columns. Each entry is one dot product
+        // whoever computes it, so the result does not depend on the thread count.
+        var result = new double[p];
+        Parallel.For(0, (p + 255) / 256, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
+        {
+            int end = Math.Min(p, (b + 1) * 256);
+            for (int j = b * 256; j < end; j++) result[j] = _design.Excluded[j] ? 0 : Dot(j);
+        });
+        result.CopyTo(v);
     }
 
     public double SquaredNorm() => Kernels.Dot(_r, _r);
 }
+
