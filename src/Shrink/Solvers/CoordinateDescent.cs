@@ -138,21 +138,8 @@ internal static class CoordinateDescent
         for (int a = 0; a < m; a++) shift[a] = n * l1 * Math.Sign(beta[columns[a]]);
         var solution = new double[m];
         if (DirectSolver.SolveSubset(design, yc, columns, shift, l2, 1e-12, solution) >= 0) return gap;
-        // If a coefficient would change sign, stop where the first one reaches zero (a homotopy step): the
-        // objective falls all along the way to the solved point, so the step is progress, not waste.
-        double step = 1;
-        int blocking = -1;
-        for (int a = 0; a < m; a++)
-        {
-            double b = beta[columns[a]];
-            if (Math.Sign(solution[a]) == Math.Sign(b)) continue;
-            double t = b / (b - solution[a]);
-            if (t < step) { step = t; blocking = a; }
-        }
-
         var previous = beta.ToArray();
-        for (int a = 0; a < m; a++) beta[columns[a]] += step * (solution[a] - beta[columns[a]]);
-        if (blocking >= 0) beta[columns[blocking]] = 0;
+        StepTowards(beta, columns, solution);
         residual.Refresh(beta);
         residual.Gradient(v);
         double polished = DualityGap.Compute(v, beta, residual.SquaredNorm(), n, l1, l2);
@@ -162,6 +149,26 @@ internal static class CoordinateDescent
         residual.Refresh(beta);
         residual.Gradient(v);
         return gap;
+    }
+
+    /// <summary>
+    /// Moves the active coefficients towards the solution of their sign-restricted system. The objective restricted
+    /// to the current signs is a quadratic minimised there, so it falls all the way; if a coefficient would change
+    /// sign, the move stops where the first one reaches zero (a homotopy step) and sets it to exactly zero.
+    /// </summary>
+    internal static void StepTowards(Span<double> beta, IReadOnlyList<int> columns, ReadOnlySpan<double> solution)
+    {
+        double step = 1;
+        int blocking = -1;
+        for (int a = 0; a < columns.Count; a++)
+        {
+            double b = beta[columns[a]];
+            if (Math.Sign(solution[a]) == Math.Sign(b)) continue;
+            double t = b / (b - solution[a]);
+            if (t < step) { step = t; blocking = a; }
+        }
+        for (int a = 0; a < columns.Count; a++) beta[columns[a]] += step * (solution[a] - beta[columns[a]]);
+        if (blocking >= 0) beta[columns[blocking]] = 0;
     }
 
     internal static double SoftThreshold(double z, double threshold) =>

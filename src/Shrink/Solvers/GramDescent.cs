@@ -330,22 +330,8 @@ internal static class GramDescent
         var rhs = new double[m];
         for (int u = 0; u < m; u++) rhs[u] = state.Xty[active[u]] - n * l1 * Math.Sign(beta[active[u]]);
         factor.Solve(rhs);
-        // The objective restricted to the current signs is a quadratic whose minimiser was just solved for; every
-        // point on the way to it lowers the objective. If some coefficient would change sign, stop where the first
-        // one reaches zero (a homotopy step) instead of throwing the solve away.
-        double step = 1;
-        int blocking = -1;
-        for (int u = 0; u < m; u++)
-        {
-            double b = beta[active[u]];
-            if (Math.Sign(rhs[u]) == Math.Sign(b)) continue;
-            double t = b / (b - rhs[u]);
-            if (t < step) { step = t; blocking = u; }
-        }
-
         var previous = beta.ToArray();
-        for (int u = 0; u < m; u++) beta[active[u]] += step * (rhs[u] - beta[active[u]]);
-        if (blocking >= 0) beta[active[blocking]] = 0;
+        CoordinateDescent.StepTowards(beta, active, rhs);
         Gradient(state, beta, g);
         double polished = Gap(state, g, beta, n, l1, l2);
         if (polished < gap) return polished;
