@@ -71,6 +71,8 @@ internal static class CrossValidator
         var grid = PathFitter.Grid(full, options.Path);
         var path = PathFitter.Run(full, data.FeatureNames, fit, grid, stepDone);
 
+        // In covariance form every fold's Gram comes from one pass over the data, not one pass per fold.
+        var foldGrams = FoldGrams.Pays(full, k) && grid.Length > 1 ? new FoldGrams(data, fit.FitIntercept, folds, k) : null;
         var foldError = new double[k][];
         var foldSize = new double[k];
         try
@@ -83,6 +85,7 @@ internal static class CrossValidator
                     throw Throw.Error($"fold {f + 1} leaves {trainRows.Length} row{(trainRows.Length == 1 ? "" : "s")} to train on; use fewer folds");
                 var train = Subset(data, trainRows);
                 var problem = Problem.Build(train, fit.FitIntercept, fit.Standardize);
+                if (foldGrams is not null && GramState.Pays(problem.Design)) problem.UseGramState(foldGrams.For(f, problem));
                 var foldPath = PathFitter.Run(problem, data.FeatureNames, fit, grid, stepDone);
                 var test = Subset(data, testRows);
                 var errors = new double[grid.Length];

@@ -23,6 +23,9 @@ internal sealed class Problem
     /// <summary>The covariance form of this problem, built on first use and kept for the rest of a path.</summary>
     public GramState Gram => _gram ??= new GramState(Design, CenteredTarget);
 
+    /// <summary>Supplies the covariance form instead of computing it (cross-validation folds derive theirs).</summary>
+    public void UseGramState(GramState gram) => _gram = gram;
+
     /// <summary>Set for paths: many λ share one Gram matrix, which a single fit would not recoup.</summary>
     public bool PreferGram { get; set; }
 

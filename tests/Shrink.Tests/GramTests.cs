@@ -123,3 +123,33 @@ public class IncrementalCholeskyTests
         }
     }
 }
+
+public class FoldGramTests
+{
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public void A_folds_gram_from_the_full_data_equals_the_one_computed_on_its_rows(bool intercept, bool standardize)
+    {
+        var (x, y) = RandomData.Make(19, 150, 7);
+        var data = RandomData.Dataset(x, y);
+        var folds = CrossValidator.AssignFolds(150, new CrossValidationOptions { Folds = 4, Seed = 2 });
+        var grams = new FoldGrams(data, intercept, folds, 4);
+        for (int f = 0; f < 4; f++)
+        {
+            var train = CrossValidator.Subset(data, Enumerable.Range(0, 150).Where(i => folds[i] != f).ToArray());
+            var problem = Problem.Build(train, intercept, standardize);
+            var derived = grams.For(f, problem);
+            var direct = new GramState(problem.Design, problem.CenteredTarget);
+            Assert.Equal(direct.YSquared, derived.YSquared, 1e-9 * direct.YSquared);
+            for (int a = 0; a < 7; a++)
+            {
+                Assert.Equal(direct.Xty[a], derived.Xty[a], 1e-9 * (1 + Math.Abs(direct.Xty[a])));
+                for (int b = 0; b < 7; b++)
+                    Assert.Equal(direct.Column(a)[b], derived.Column(a)[b], 1e-9 * (1 + Math.Abs(direct.Column(a)[b])));
+            }
+        }
+    }
+}

@@ -23,6 +23,25 @@ internal sealed class GramState
         YSquared = Kernels.Dot(yc, yc);
     }
 
+    /// <summary>A Gram form whose matrix, X̃ᵀỹ and ‖ỹ‖² were derived elsewhere (a cross-validation fold's, from the full data's).</summary>
+    /// <param name="gram">p x p row-major over all columns (entries of excluded columns are ignored).</param>
+    public GramState(Design design, double[] gram, double[] xty, double ySquared)
+    {
+        _design = design;
+        int p = design.P;
+        _columns = new double[p][];
+        for (int j = 0; j < p; j++)
+            if (!design.Excluded[j])
+            {
+                var column = new double[p];
+                for (int k = 0; k < p; k++) column[k] = design.Excluded[k] ? 0 : gram[k * p + j];
+                _columns[j] = column;
+            }
+        Xty = xty;
+        YSquared = ySquared;
+        _whole = true;
+    }
+
     public Design Design => _design;
 
     /// <summary>The Cholesky factor of the last active set's Gram block, reused and extended across calls.</summary>
@@ -41,7 +60,7 @@ internal sealed class GramState
     internal static bool? Override { get; set; }
 
     /// <summary>Up to this many variables the whole Gram matrix is computed at once by the blocked kernel.</summary>
-    private const int WholeUpTo = 2000;
+    internal const int WholeUpTo = 2000;
 
     private bool _whole;
 
