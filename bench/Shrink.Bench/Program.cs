@@ -1,0 +1,31 @@
+using Shrink;
+using Shrink.Bench;
+
+// Two modes: the side-by-side run against the anchors (one JSON line), and the kernels' micro-benchmarks.
+const string usage = """
+    usage: dotnet run -c Release --project bench/Shrink.Bench -- side DATADIR NAME TASK [EPS] [--warmup]
+           dotnet run -c Release --project bench/Shrink.Bench -- micro [BenchmarkDotNet arguments, e.g. --filter *Sweep*]
+    TASK: lasso | enet | lassocv | ridgecv (see bench/README.md)
+    """;
+
+try
+{
+    return args.Length == 0 ? Usage() : args[0] switch
+    {
+        "side" => SideBySide.Run(args[1..]),
+        "micro" => Micro.Run(args[1..]),
+        _ => Usage(),
+    };
+}
+catch (Exception e) when (e is IOException or ShrinkException or UnauthorizedAccessException)
+{
+    // Missing or unreadable data reads as one line (InvalidDataException, FileNotFoundException are IOExceptions).
+    Console.Error.WriteLine($"Shrink.Bench: error: {e.Message}");
+    return 2;
+}
+
+int Usage()
+{
+    Console.Error.WriteLine(usage);
+    return 2;
+}
