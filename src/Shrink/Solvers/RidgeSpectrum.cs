@@ -45,20 +45,28 @@ internal sealed class RidgeSpectrum
             }
             if (needLeftVectors)
             {
-                // U = X̃·V·diag(μ^{-1/2}), column by column.
-                _u = new double[n * m];
-                var t = new double[n];
+                // U = X̃·W with W = V·diag(μ^{-1/2}): row i of U gathers x̃_ia·W[a, :], one vectorised axpy each.
+                var w = new double[m * m];
                 for (int a = 0; a < m; a++)
-                {
-                    DirectSolver.Transformed(design, _columns[a], t);
                     for (int c = 0; c < m; c++)
                     {
                         double root = Math.Sqrt(Math.Max(_mu[c], 0));
-                        if (root <= 0) continue;
-                        double f = v[a * m + c] / root;
-                        for (int i = 0; i < n; i++) _u[i * m + c] += t[i] * f;
+                        w[a * m + c] = root > 0 ? v[a * m + c] / root : 0;
                     }
-                }
+                _u = new double[n * m];
+                var u = _u;
+                var columns = _columns;
+                Parallel.For(0, (n + 255) / 256, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, block =>
+                {
+                    int start = block * 256, end = Math.Min(n, start + 256);
+                    var t = new double[n];
+                    for (int a = 0; a < m; a++)
+                    {
+                        DirectSolver.Transformed(design, columns[a], t);
+                        var row = w.AsSpan(a * m, m);
+                        for (int i = start; i < end; i++) Kernels.Axpy(t[i], row, u.AsSpan(i * m, m));
+                    }
+                });
             }
         }
         else

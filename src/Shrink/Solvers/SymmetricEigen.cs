@@ -15,7 +15,11 @@ internal static class SymmetricEigen
     {
         var offDiagonal = new double[m];
         Tridiagonalize(a, m, values, offDiagonal);
+        // The QL rotations act on pairs of eigenvector columns; transposed, those are contiguous rows, so each
+        // rotation is two vectorised row operations instead of a strided loop.
+        Transpose(a, m);
         QlImplicit(values, offDiagonal, a, m);
+        Transpose(a, m);
         SortAscending(values, a, m);
     }
 
@@ -132,12 +136,7 @@ internal static class SymmetricEigen
                     p = s * r;
                     d[i + 1] = g + p;
                     g = c * r - b;
-                    for (int k = 0; k < m; k++)
-                    {
-                        f = z[k * m + i + 1];
-                        z[k * m + i + 1] = s * z[k * m + i] + c * f;
-                        z[k * m + i] = c * z[k * m + i] - s * f;
-                    }
+                    Rotate(z.Slice(i * m, m), z.Slice((i + 1) * m, m), c, s);
                 }
                 if (underflow) continue;
                 d[l] -= p;
@@ -145,6 +144,34 @@ internal static class SymmetricEigen
                 e[split] = 0;
             } while (true);
         }
+    }
+
+    /// <summary>(lo, hi) ← (c·lo − s·hi, s·lo + c·hi), element-wise.</summary>
+    private static void Rotate(Span<double> lo, Span<double> hi, double c, double s)
+    {
+        int k = 0, w = System.Numerics.Vector<double>.Count;
+        var vc = new System.Numerics.Vector<double>(c);
+        var vs = new System.Numerics.Vector<double>(s);
+        for (; k <= lo.Length - w; k += w)
+        {
+            var l = new System.Numerics.Vector<double>(lo.Slice(k, w));
+            var h = new System.Numerics.Vector<double>(hi.Slice(k, w));
+            (vc * l - vs * h).CopyTo(lo.Slice(k, w));
+            (vs * l + vc * h).CopyTo(hi.Slice(k, w));
+        }
+        for (; k < lo.Length; k++)
+        {
+            double l = lo[k], h = hi[k];
+            lo[k] = c * l - s * h;
+            hi[k] = s * l + c * h;
+        }
+    }
+
+    private static void Transpose(Span<double> a, int m)
+    {
+        for (int i = 0; i < m; i++)
+            for (int j = i + 1; j < m; j++)
+                (a[i * m + j], a[j * m + i]) = (a[j * m + i], a[i * m + j]);
     }
 
     private static double Hypot(double a, double b)
