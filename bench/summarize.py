@@ -94,10 +94,12 @@ def main(results, anchors):
             return "—"
 
         def ratio(tool):
+            def fmt(x):
+                return f"{x:.3g}" if x < 100 else f"{x:.0f}"
             if "shrink" in s and tool in s:
-                return f"{s['shrink'] / s[tool]:.2f}"
+                return fmt(s["shrink"] / s[tool])
             if "shrink" in row["timeout"] and tool in s:
-                return f"> {row['timeout']['shrink']['timeout'] / s[tool]:.0f}"
+                return "> " + fmt(row["timeout"]["shrink"]["timeout"] / s[tool])
             return "—"
 
         sub = " / ".join(f"{row['subopt'][t]:.1e}" if t in row["subopt"] else "—" for t in TOOLS)
