@@ -65,9 +65,13 @@ cat "$OUT/machine.txt" >&2
 # (with how far Shrink got). Returns 1 on a timeout.
 run_one() {
   local file=$1 tool=$2 data=$3 task=$4; shift 4
-  local status=0 log=/dev/stderr progress=""
-  [ "$tool" = shrink ] && log=${file%.json}.log
-  timeout "$TIMEOUT" "$@" > "$file.tmp" 2> "$log" || status=$?
+  local status=0 log="" progress=""
+  if [ "$tool" = shrink ]; then
+    log=${file%.json}.log
+    timeout "$TIMEOUT" "$@" > "$file.tmp" 2> "$log" || status=$?
+  else
+    timeout "$TIMEOUT" "$@" > "$file.tmp" || status=$?
+  fi
   if [ $status -eq 124 ]; then
     [ "$tool" = shrink ] && progress=$(sed -n 's/^progress \([0-9]*\/[0-9]*\) .*/\1/p' "$log" | tail -1)
     printf '{"tool": "%s", "task": "%s", "data": "%s", "seconds": null, "timeout": %s%s}\n' \
@@ -77,7 +81,7 @@ run_one() {
     return 1
   elif [ $status -ne 0 ]; then
     echo "run.sh: $tool failed on $data $task (exit $status): $*" >&2
-    [ "$log" != /dev/stderr ] && tail -5 "$log" >&2
+    [ -n "$log" ] && tail -5 "$log" >&2
     exit 1
   fi
   mv "$file.tmp" "$file"

@@ -3,9 +3,9 @@ using Shrink.Bench;
 
 // Two modes: the side-by-side run against the anchors (one JSON line), and the kernels' micro-benchmarks.
 const string usage = """
-    usage: dotnet run -c Release --project bench/Shrink.Bench -- side DATADIR NAME TASK [EPS] [--warmup]
+    usage: dotnet run -c Release --project bench/Shrink.Bench -- side DATADIR NAME TASK [EPS] [options]
            dotnet run -c Release --project bench/Shrink.Bench -- micro [BenchmarkDotNet arguments, e.g. --filter *Sweep*]
-    TASK: lasso | enet | lassocv | ridgecv (see bench/README.md)
+    TASK: lasso | enet | lassocv | ridgecv; 'side' alone lists its options (see bench/README.md)
     """;
 
 try
