@@ -132,10 +132,10 @@ internal static class CvCommand
     private static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, Dataset data, double readSeconds, double fitSeconds)
     {
         var best = cv.Best;
-        Array("lambdas", best.Lambdas);
-        Array("cv_mean", best.Mean);
-        Array("cv_se", best.StandardError);
-        Array("nnz", best.Path.NonZero.Select(v => (double)v).ToArray());
+        Report.WriteArray(w, "lambdas", best.Lambdas);
+        Report.WriteArray(w, "cv_mean", best.Mean);
+        Report.WriteArray(w, "cv_se", best.StandardError);
+        Report.WriteArray(w, "nnz", best.Path.NonZero.Select(v => (double)v).ToArray());
         w.WriteNumber("lambda_min", best.LambdaMin);
         w.WriteNumber("lambda_1se", best.Lambda1Se);
         w.WriteNumber("l1_ratio", best.L1Ratio);
@@ -144,10 +144,10 @@ internal static class CvCommand
         w.WriteString("measure", cv.Measure == ErrorMeasure.Mse ? "mse" : "mae");
         w.WriteString("method", cv.Method);
         if (cv.FoldIds is { } folds) w.WriteNumber("folds", folds.Distinct().Count());
-        if (best.GeneralizedCrossValidation is { } gcv) Array("gcv", gcv);
-        Array("df", best.Path.DegreesOfFreedom);
-        Array("aic", best.Path.Aic);
-        Array("bic", best.Path.Bic);
+        if (best.GeneralizedCrossValidation is { } gcv) Report.WriteArray(w, "gcv", gcv);
+        Report.WriteArray(w, "df", best.Path.DegreesOfFreedom);
+        Report.WriteArray(w, "aic", best.Path.Aic);
+        Report.WriteArray(w, "bic", best.Path.Bic);
         if (cv.Curves.Count > 1)
         {
             w.WriteStartArray("l1_ratios");
@@ -171,12 +171,5 @@ internal static class CvCommand
         w.WriteNumber("fit_seconds", fitSeconds);
         w.WriteEndObject();
         w.WriteEndObject();
-
-        void Array(string name, IReadOnlyList<double> values)
-        {
-            w.WriteStartArray(name);
-            foreach (double v in values) w.WriteNumberValue(v);
-            w.WriteEndArray();
-        }
     }
 }

@@ -78,29 +78,22 @@ internal static class PathCommand
         w.WriteString("penalty", Names.Of(first.Penalty));
         w.WriteNumber("l1_ratio", first.L1Ratio);
         w.WriteString("convention", Names.Of(first.Convention));
-        Array("lambdas", path.Lambdas);
-        Array("intercepts", path.Intercepts);
+        Report.WriteArray(w, "lambdas", path.Lambdas);
+        Report.WriteArray(w, "intercepts", path.Intercepts);
         w.WriteStartObject("coefficients");
-        for (int j = 0; j < path.FeatureNames.Count; j++) Array(path.FeatureNames[j], path.Coefficients.Select(c => c[j]).ToArray());
+        for (int j = 0; j < path.FeatureNames.Count; j++) Report.WriteArray(w, path.FeatureNames[j], path.Coefficients.Select(c => c[j]).ToArray());
         w.WriteEndObject();
-        Array("nnz", path.NonZero.Select(v => (double)v).ToArray());
-        Array("r2", path.R2);
-        Array("objectives", path.Models.Select(m => m.Diagnostics.Objective).ToArray());
-        Array("duality_gaps", path.Models.Select(m => m.Diagnostics.DualityGap).ToArray());
-        Array("iterations", path.Models.Select(m => (double)m.Diagnostics.Iterations).ToArray());
-        Array("df", path.DegreesOfFreedom);
-        Array("aic", path.Aic);
-        Array("bic", path.Bic);
+        Report.WriteArray(w, "nnz", path.NonZero.Select(v => (double)v).ToArray());
+        Report.WriteArray(w, "r2", path.R2);
+        Report.WriteArray(w, "objectives", path.Models.Select(m => m.Diagnostics.Objective).ToArray());
+        Report.WriteArray(w, "duality_gaps", path.Models.Select(m => m.Diagnostics.DualityGap).ToArray());
+        Report.WriteArray(w, "iterations", path.Models.Select(m => (double)m.Diagnostics.Iterations).ToArray());
+        Report.WriteArray(w, "df", path.DegreesOfFreedom);
+        Report.WriteArray(w, "aic", path.Aic);
+        Report.WriteArray(w, "bic", path.Bic);
         w.WriteStartObject("timing");
         w.WriteNumber("read_seconds", readSeconds);
         w.WriteNumber("fit_seconds", fitSeconds);
         w.WriteEndObject();
-
-        void Array(string name, IReadOnlyList<double> values)
-        {
-            w.WriteStartArray(name);
-            foreach (double v in values) w.WriteNumberValue(v);
-            w.WriteEndArray();
-        }
     }
 }

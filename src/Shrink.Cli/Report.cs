@@ -75,6 +75,13 @@ internal static class Report
         writer.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
+    public static void WriteArray(Utf8JsonWriter w, string name, IReadOnlyList<double> values)
+    {
+        w.WriteStartArray(name);
+        foreach (double v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+
     /// <summary>The fields every command reports for a fitted model.</summary>
     public static void WriteModelFields(Utf8JsonWriter w, LinearModel model)
     {

@@ -42,8 +42,8 @@ internal static class Engine
         }
         else if (problem.UseGram)
         {
-            var outcome = GramDescent.Solve(problem.Gram, penalty.L1, penalty.L2, problem.PreviousL1, gapTolerance, options.MaxIterations, beta);
-            problem.PreviousL1 = penalty.L1;
+            var outcome = GramDescent.Solve(problem.Gram, penalty.L1, penalty.L2, problem.Memory?.L1 ?? 0, gapTolerance, options.MaxIterations, beta);
+            if (problem.Memory is { } memory) memory.L1 = penalty.L1;
             // The certificate comes from the Gram form, recomputed from scratch: g = X̃ᵀỹ − X̃ᵀX̃·β over the
             // exact cached columns, so no pass over the data is needed per λ.
             var g = new double[problem.P];

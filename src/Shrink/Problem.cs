@@ -32,9 +32,6 @@ internal sealed class Problem
     /// <summary>Whether coordinate descent should run in covariance form here.</summary>
     public bool UseGram => PreferGram && GramState.Pays(Design);
 
-    /// <summary>The L1 weight of the previous fit on this problem (0 before the first): the strong rule's anchor.</summary>
-    public double PreviousL1 { get; set; }
-
     /// <summary>What the previous coordinate-descent fit of a path left for the next (null for single fits).</summary>
     public PathMemory? Memory { get; set; }
 
