@@ -31,13 +31,16 @@ public class GramTests
     }
 
     [Theory]
-    [InlineData(Penalty.Lasso, null, true)]
-    [InlineData(Penalty.ElasticNet, 0.3, true)]
-    [InlineData(Penalty.Lasso, null, false)]
-    public void Paths_in_gram_and_naive_form_agree(Penalty penalty, double? r, bool intercept)
+    [InlineData(Penalty.Lasso, null, true, true)]
+    [InlineData(Penalty.ElasticNet, 0.3, true, true)]
+    [InlineData(Penalty.Lasso, null, false, true)]
+    [InlineData(Penalty.Lasso, null, true, false)]
+    [InlineData(Penalty.ElasticNet, 0.6, false, false)]
+    public void Paths_in_gram_and_naive_form_agree(Penalty penalty, double? r, bool intercept, bool standardize)
     {
         var (x, y) = RandomData.Make(77, 120, 15);
-        var options = new PathOptions { Fit = new FitOptions { Penalty = penalty, L1Ratio = r, FitIntercept = intercept, Tolerance = 1e-12 }, LambdaCount = 30 };
+        foreach (var row in x) row[4] = 2.5; // a constant column: excluded, or with neither intercept nor scaling a real feature
+        var options = new PathOptions { Fit = new FitOptions { Penalty = penalty, L1Ratio = r, FitIntercept = intercept, Standardize = standardize, Tolerance = 1e-12 }, LambdaCount = 30 };
         RegularizationPath gram, naive;
         try
         {
@@ -59,7 +62,7 @@ public class GramTests
             for (int j = 0; j < 15; j++) Assert.True(Math.Abs(gram.Coefficients[k][j] - naive.Coefficients[k][j]) <= 1e-7 * scale, $"λ {k}, feature {j}");
             Assert.Equal(naive.R2[k], gram.R2[k], 1e-9);
             // The Gram-form certificate agrees with an independent one from the raw data.
-            double gap = Certificates.DualityGap(x, y, m.Intercept, m.Coefficients, m.CanonicalLambda, m.CanonicalL1Ratio, true, intercept);
+            double gap = Certificates.DualityGap(x, y, m.Intercept, m.Coefficients, m.CanonicalLambda, m.CanonicalL1Ratio, standardize, intercept);
             Assert.True(gap <= 1e-9 * y.Sum(v => v * v) / y.Length, $"independent gap {gap:E2} at λ {k}");
             Assert.True(m.Diagnostics.Converged);
         }
