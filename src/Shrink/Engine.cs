@@ -10,7 +10,11 @@ internal static class Engine
 {
     /// <param name="lambda">λ in the options' convention; 0 (or penalty OLS) is least squares.</param>
     /// <param name="beta">Warm start in, solution out (standardized space).</param>
-    public static LinearModel FitAt(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, double[] beta)
+    public static LinearModel FitAt(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, double[] beta) =>
+        FitAt(problem, names, options, lambda, beta, out _);
+
+    /// <param name="residualSquared">‖ỹ − X̃β‖² at the solution, from the certificate (paths report R² and AIC from it).</param>
+    public static LinearModel FitAt(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, double[] beta, out double residualSquared)
     {
         bool ols = options.Penalty == Penalty.Ols || lambda == 0;
         double r = options.EffectiveL1Ratio;
@@ -46,9 +50,9 @@ internal static class Engine
             if (problem.Memory is { } memory) memory.L1 = penalty.L1;
             // The certificate comes from the Gram form, recomputed from scratch: g = X̃ᵀỹ − X̃ᵀX̃·β over the
             // exact cached columns, so no pass over the data is needed per λ.
-            var g = new double[problem.P];
-            double gap = GramCertificate(problem.Gram, beta, penalty, g, out double objective);
-            return Build(problem, names, options, lambda, penalty, beta, outcome.Sweeps, gap <= gapTolerance, "coordinate-descent (gram)", ols, (objective, gap));
+            var certificate = GramCertificate(problem.Gram, penalty, beta);
+            return Build(problem, names, options, lambda, penalty, beta, outcome.Sweeps, certificate.Gap <= gapTolerance, "coordinate-descent (gram)", ols,
+                out residualSquared, certificate);
         }
         else
         {
@@ -57,7 +61,7 @@ internal static class Engine
             converged = outcome.Converged;
             solver = "coordinate-descent";
         }
-        return Build(problem, names, options, lambda, penalty, beta, iterations, converged, solver, ols);
+        return Build(problem, names, options, lambda, penalty, beta, iterations, converged, solver, ols, out residualSquared);
     }
 
     public static CanonicalPenalty Canonical(Problem problem, FitOptions options, double lambda) =>
@@ -65,13 +69,17 @@ internal static class Engine
             ? new CanonicalPenalty(0, 0)
             : ConventionMap.ToCanonical(options.Convention, options.Penalty, lambda, options.EffectiveL1Ratio, problem.N, problem.P, problem.TargetScale);
 
-    /// <summary>Certifies β (objective and duality gap from a residual recomputed from scratch) and builds the model.</summary>
+    /// <summary>Objective, duality gap and ‖R‖² of β, in Shrink's scale.</summary>
+    internal readonly record struct Certificate(double Objective, double Gap, double ResidualSquared);
+
+    /// <summary>Certifies β (from a residual recomputed from scratch, unless given) and builds the model.</summary>
     public static LinearModel Build(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, CanonicalPenalty penalty,
-        ReadOnlySpan<double> beta, int iterations, bool converged, string solver, bool ols, (double Objective, double Gap)? certificate = null)
+        ReadOnlySpan<double> beta, int iterations, bool converged, string solver, bool ols, out double residualSquared, Certificate? certificate = null)
     {
         int n = problem.N, p = problem.P;
         double gapTolerance = options.Tolerance * problem.NullObjective;
-        var (objective, gap) = certificate ?? Certificate(problem, penalty, beta);
+        var (objective, gap, rss) = certificate ?? ResidualCertificate(problem, penalty, beta);
+        residualSquared = rss;
         if (!solver.StartsWith("coordinate-descent", StringComparison.Ordinal)) converged = gap <= Math.Max(gapTolerance, 1e-12 * problem.NullObjective);
         double scale = ConventionMap.ObjectiveScale(options.Convention, ols ? Penalty.Ols : options.Penalty, n);
 
@@ -89,30 +97,28 @@ internal static class Engine
             ols ? 0 : options.EffectiveL1Ratio, options.Convention, options.FitIntercept, options.Standardize, n, penalty.Lambda, penalty.L1Ratio, diagnostics);
     }
 
-    private static double GramCertificate(GramState gram, ReadOnlySpan<double> beta, CanonicalPenalty penalty, Span<double> g, out double objective)
+    private static Certificate GramCertificate(GramState gram, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
     {
-        gram.Xty.CopyTo(g);
-        for (int j = 0; j < beta.Length; j++)
-            if (beta[j] != 0) Kernels.Axpy(-beta[j], gram.Column(j), g);
-        int n = gram.Design.N;
-        double rss = Math.Max(gram.YSquared - Kernels.Dot(beta, gram.Xty) - Kernels.Dot(beta, g), 0);
-        double l1Norm = 0, l2Sq = 0;
-        foreach (double b in beta) { l1Norm += Math.Abs(b); l2Sq += b * b; }
-        objective = rss / (2.0 * n) + penalty.L1 * l1Norm + 0.5 * penalty.L2 * l2Sq;
-        return DualityGap.Compute(g, beta, rss, n, penalty.L1, penalty.L2);
+        var g = new double[beta.Length];
+        GramDescent.Gradient(gram, beta, g);
+        return Certify(g, beta, GramDescent.ResidualSquared(gram, g, beta), gram.Design.N, penalty);
     }
 
-    /// <summary>Objective and duality gap in Shrink's scale, from a residual recomputed from scratch.</summary>
-    private static (double Objective, double Gap) Certificate(Problem problem, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
+    /// <summary>From a residual recomputed from the data.</summary>
+    private static Certificate ResidualCertificate(Problem problem, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
     {
         var residual = new Residual(problem.Design, problem.CenteredTarget, beta);
         var v = new double[problem.P];
         residual.Gradient(v);
-        double rss = residual.SquaredNorm();
+        return Certify(v, beta, residual.SquaredNorm(), problem.N, penalty);
+    }
+
+    private static Certificate Certify(ReadOnlySpan<double> gradient, ReadOnlySpan<double> beta, double rss, int n, CanonicalPenalty penalty)
+    {
         double l1Norm = 0, l2Sq = 0;
         foreach (double b in beta) { l1Norm += Math.Abs(b); l2Sq += b * b; }
-        double objective = rss / (2.0 * problem.N) + penalty.L1 * l1Norm + 0.5 * penalty.L2 * l2Sq;
-        return (objective, DualityGap.Compute(v, beta, rss, problem.N, penalty.L1, penalty.L2));
+        double objective = rss / (2.0 * n) + penalty.L1 * l1Norm + 0.5 * penalty.L2 * l2Sq;
+        return new Certificate(objective, DualityGap.Compute(gradient, beta, rss, n, penalty.L1, penalty.L2), rss);
     }
 
     private static void CheckIdentifiable(Problem problem)

@@ -55,37 +55,19 @@ internal static class PathFitter
             {
                 var penalty = Engine.Canonical(problem, fit, grid[k]);
                 spectrum.Coefficients(penalty.L2, beta);
-                models[k] = Engine.Build(problem, names, fit, grid[k], penalty, beta, 1, true, "eigen", ols: false);
+                models[k] = Engine.Build(problem, names, fit, grid[k], penalty, beta, 1, true, "eigen", ols: false, out rss[k]);
             }
             else
             {
-                models[k] = Engine.FitAt(problem, names, fit, grid[k], beta);
+                models[k] = Engine.FitAt(problem, names, fit, grid[k], beta, out rss[k]);
             }
             betas[k] = (double[])beta.Clone();
-            rss[k] = models[k].Diagnostics.Solver == "coordinate-descent (gram)"
-                ? GramResidualSquared(problem.Gram, beta)
-                : new Residual(problem.Design, problem.CenteredTarget, beta).SquaredNorm();
             stepDone?.Invoke();
         }
 
         double tss = Kernels.Dot(problem.CenteredTarget, problem.CenteredTarget);
         var r2 = rss.Select(value => tss > 0 ? 1 - value / tss : 0).ToArray();
         return new RegularizationPath(models, r2, rss, () => DegreesOfFreedom(problem, fit, models, betas, spectrum));
-    }
-
-    /// <summary>‖ỹ − X̃β‖² = ‖ỹ‖² − 2βᵀX̃ᵀỹ + βᵀX̃ᵀX̃β from the cached Gram columns of the non-zero coefficients.</summary>
-    private static double GramResidualSquared(GramState gram, ReadOnlySpan<double> beta)
-    {
-        double quadratic = 0;
-        for (int j = 0; j < beta.Length; j++)
-        {
-            if (beta[j] == 0) continue;
-            var column = gram.Column(j);
-            double s = 0;
-            for (int k = 0; k < beta.Length; k++) if (beta[k] != 0) s += column[k] * beta[k];
-            quadratic += beta[j] * s;
-        }
-        return Math.Max(gram.YSquared - 2 * Kernels.Dot(beta, gram.Xty) + quadratic, 0);
     }
 
     private static double[] DegreesOfFreedom(Problem problem, FitOptions fit, LinearModel[] models, double[][] betas, RidgeSpectrum? spectrum)

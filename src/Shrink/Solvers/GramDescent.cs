@@ -309,19 +309,20 @@ internal static class GramDescent
     }
 
     /// <summary>g = X̃ᵀỹ − X̃ᵀX̃·β from scratch, discarding drift from the updates.</summary>
-    private static void Gradient(GramState state, ReadOnlySpan<double> beta, Span<double> g)
+    internal static void Gradient(GramState state, ReadOnlySpan<double> beta, Span<double> g)
     {
         state.Xty.CopyTo(g);
         for (int j = 0; j < beta.Length; j++)
             if (beta[j] != 0) Kernels.Axpy(-beta[j], state.Column(j), g);
     }
 
-    /// <summary>The duality gap from g alone: ‖R‖² = ‖ỹ‖² − βᵀX̃ᵀỹ − βᵀg.</summary>
-    internal static double Gap(GramState state, ReadOnlySpan<double> g, ReadOnlySpan<double> beta, int n, double l1, double l2)
-    {
-        double rss = state.YSquared - Kernels.Dot(beta, state.Xty) - Kernels.Dot(beta, g);
-        return DualityGap.Compute(g, beta, Math.Max(rss, 0), n, l1, l2);
-    }
+    /// <summary>‖R‖² from g alone: ‖ỹ‖² − βᵀX̃ᵀỹ − βᵀg.</summary>
+    internal static double ResidualSquared(GramState state, ReadOnlySpan<double> g, ReadOnlySpan<double> beta) =>
+        Math.Max(state.YSquared - Kernels.Dot(beta, state.Xty) - Kernels.Dot(beta, g), 0);
+
+    /// <summary>The duality gap from g alone.</summary>
+    internal static double Gap(GramState state, ReadOnlySpan<double> g, ReadOnlySpan<double> beta, int n, double l1, double l2) =>
+        DualityGap.Compute(g, beta, ResidualSquared(state, g, beta), n, l1, l2);
 
     /// <summary>
     /// Largest active set solved directly (m³/3 flops, no pass over the data). On correlated designs coordinate
