@@ -67,12 +67,13 @@ internal static class CrossValidator
 
     private static CrossValidationCurve KFold(Dataset data, CrossValidationOptions options, FitOptions fit, int[] folds, int k, Action? stepDone)
     {
-        var full = Problem.Build(data, fit.FitIntercept, fit.Standardize);
+        var full = Problem.Build(data, fit);
         var grid = PathFitter.Grid(full, options.Path);
         var path = PathFitter.Run(full, data.FeatureNames, fit, grid, stepDone);
 
         // In covariance form every fold's Gram comes from one pass over the data, not one pass per fold.
-        var foldGrams = FoldGrams.Pays(full, k) && grid.Length > 1 ? new FoldGrams(data, fit.FitIntercept, folds, k) : null;
+        // (Weighted folds are left to their own Gram: each has its own weighted centring.)
+        var foldGrams = FoldGrams.Pays(full, k) && grid.Length > 1 && data.WeightsArray is null ? new FoldGrams(data, fit.FitIntercept, folds, k) : null;
         var foldError = new double[k][];
         var foldSize = new double[k];
         try
@@ -84,15 +85,19 @@ internal static class CrossValidator
                 if (trainRows.Length < 2)
                     throw Throw.Error($"fold {f + 1} leaves {trainRows.Length} row{(trainRows.Length == 1 ? "" : "s")} to train on; use fewer folds");
                 var train = Subset(data, trainRows);
-                var problem = Problem.Build(train, fit.FitIntercept, fit.Standardize);
+                var problem = Problem.Build(train, fit);
                 if (foldGrams is not null && GramState.Pays(problem.Design)) problem.UseGramState(foldGrams.For(f, problem));
                 var foldPath = PathFitter.Run(problem, data.FeatureNames, fit, grid, stepDone);
-                var test = Subset(data, testRows);
+                // The held-out rows need no checks of their own (their weights may well all be 0).
+                var testX = SubsetMatrix(data.Features, testRows);
+                var testY = Pick(data.TargetSpan.ToArray(), testRows)!;
+                var testOffset = Pick(data.OffsetArray, testRows);
+                var testWeights = Pick(data.WeightsArray, testRows);
                 var errors = new double[grid.Length];
                 for (int l = 0; l < grid.Length; l++)
-                    errors[l] = MeanError(foldPath.Model(l).Predict(test.Features), test.TargetSpan, options.Measure);
+                    errors[l] = MeanError(foldPath.Model(l).Predict(testX), testY, testOffset, testWeights, options.Measure);
                 foldError[f] = errors;
-                foldSize[f] = testRows.Length;
+                foldSize[f] = testWeights?.Sum() ?? testRows.Length;
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<ShrinkException>().FirstOrDefault() is { } first)
@@ -101,17 +106,19 @@ internal static class CrossValidator
             throw Throw.Error(first.Message);
         }
 
-        // Folds weighted by their size; the standard error divides by K − 1 (as cv.glmnet).
+        // Folds weighted by their size (their total weight, with weights); the standard error divides by K − 1 (as cv.glmnet).
         double total = foldSize.Sum();
         var mean = new double[grid.Length];
         var se = new double[grid.Length];
         for (int l = 0; l < grid.Length; l++)
         {
             double m = 0;
-            for (int f = 0; f < k; f++) m += foldSize[f] * foldError[f][l];
+            for (int f = 0; f < k; f++)
+                if (foldSize[f] > 0) m += foldSize[f] * foldError[f][l];
             m /= total;
             double v = 0;
-            for (int f = 0; f < k; f++) v += foldSize[f] * (foldError[f][l] - m) * (foldError[f][l] - m);
+            for (int f = 0; f < k; f++)
+                if (foldSize[f] > 0) v += foldSize[f] * (foldError[f][l] - m) * (foldError[f][l] - m);
             mean[l] = m;
             se[l] = Math.Sqrt(v / total / (k - 1));
         }
@@ -120,12 +127,13 @@ internal static class CrossValidator
 
     private static CrossValidationCurve LeaveOneOut(Dataset data, CrossValidationOptions options, FitOptions fit, Action? stepDone)
     {
-        var problem = Problem.Build(data, fit.FitIntercept, fit.Standardize);
+        var problem = Problem.Build(data, fit);
         var grid = PathFitter.Grid(problem, options.Path);
         var spectrum = new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: true);
         var path = PathFitter.Run(problem, data.FeatureNames, fit, grid, stepDone, spectrum);
         int n = problem.N;
         var loo = new double[n];
+        var root = problem.Design.Root;
         var mean = new double[grid.Length];
         var se = new double[grid.Length];
         var gcv = new double[grid.Length];
@@ -133,11 +141,19 @@ internal static class CrossValidator
         {
             var penalty = Engine.Canonical(problem, fit, grid[l]);
             gcv[l] = spectrum.LeaveOneOutResiduals(penalty.L2, problem.FitIntercept, loo);
-            double m = 0;
-            foreach (double e in loo) m += Error(e, options.Measure);
+            // With weights the residuals are those of the √w-scaled problem; each row's error is weighted by w_i/n.
+            double m = 0, v = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double w = root is null ? 1 : root[i] * root[i];
+                if (w > 0) m += w * Error(loo[i] / (root is null ? 1 : root[i]), options.Measure);
+            }
             m /= n;
-            double v = 0;
-            foreach (double e in loo) v += (Error(e, options.Measure) - m) * (Error(e, options.Measure) - m);
+            for (int i = 0; i < n; i++)
+            {
+                double w = root is null ? 1 : root[i] * root[i];
+                if (w > 0) { double d = Error(loo[i] / (root is null ? 1 : root[i]), options.Measure) - m; v += w * d * d; }
+            }
             mean[l] = m;
             se[l] = Math.Sqrt(v / n / (n - 1));
         }
@@ -147,25 +163,48 @@ internal static class CrossValidator
     private static double Error(double residual, ErrorMeasure measure) =>
         measure == ErrorMeasure.Mse ? residual * residual : Math.Abs(residual);
 
-    private static double MeanError(double[] predicted, ReadOnlySpan<double> actual, ErrorMeasure measure)
+    /// <summary>The (weighted) mean error of predictions plus the offset; 0 for a fold whose weights are all 0.</summary>
+    private static double MeanError(double[] predicted, double[] actual, double[]? offset, double[]? weights, ErrorMeasure measure)
     {
-        double sum = 0;
-        for (int i = 0; i < predicted.Length; i++) sum += Error(actual[i] - predicted[i], measure);
-        return sum / predicted.Length;
+        double sum = 0, total = 0;
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            double w = weights?[i] ?? 1;
+            if (w == 0) continue;
+            sum += w * Error(actual[i] - predicted[i] - (offset?[i] ?? 0), measure);
+            total += w;
+        }
+        return total > 0 ? sum / total : 0;
+    }
+
+    private static FeatureMatrix SubsetMatrix(FeatureMatrix x, int[] rows)
+    {
+        int p = x.Columns, m = rows.Length;
+        var values = new double[(long)m * p];
+        for (int j = 0; j < p; j++)
+        {
+            var column = x.Column(j);
+            for (int i = 0; i < m; i++) values[j * m + i] = column[rows[i]];
+        }
+        return FeatureMatrix.FromColumnMajor(values, m, p);
     }
 
     internal static Dataset Subset(Dataset data, int[] rows)
     {
         int p = data.Features.Columns, m = rows.Length;
-        var values = new double[(long)m * p];
-        for (int j = 0; j < p; j++)
-        {
-            var column = data.Features.Column(j);
-            for (int i = 0; i < m; i++) values[j * m + i] = column[rows[i]];
-        }
+        var features = SubsetMatrix(data.Features, rows);
         var source = data.TargetSpan;
         var target = new double[m];
         for (int i = 0; i < m; i++) target[i] = source[rows[i]];
-        return new Dataset(FeatureMatrix.FromColumnMajor(values, m, p), target, data.FeatureNames, data.TargetName);
+        return new Dataset(features, target, data.FeatureNames, data.TargetName,
+            Pick(data.WeightsArray, rows), Pick(data.OffsetArray, rows));
+    }
+
+    private static double[]? Pick(double[]? values, int[] rows)
+    {
+        if (values is null) return null;
+        var picked = new double[rows.Length];
+        for (int i = 0; i < rows.Length; i++) picked[i] = values[rows[i]];
+        return picked;
     }
 }

@@ -7,7 +7,13 @@ public sealed class Dataset
     /// Checks and bundles the parts. Names default to x1..xp. Throws <see cref="ShrinkException"/> on a length
     /// mismatch, duplicate names, or a non-finite value (naming its row and column; rows count from 1).
     /// </summary>
-    public Dataset(FeatureMatrix features, double[] target, IReadOnlyList<string>? featureNames = null, string targetName = "y")
+    /// <param name="weights">
+    /// Observation weights, ≥ 0 and not all 0 (null: all 1). The loss becomes the weighted mean squared error, with the
+    /// weights rescaled to sum to n (as glmnet); means, standard deviations and cross-validation errors are weighted too.
+    /// </param>
+    /// <param name="offset">A known part of each prediction that is not fitted: the model is y ≈ offset + b0 + Xb (null: 0).</param>
+    public Dataset(FeatureMatrix features, double[] target, IReadOnlyList<string>? featureNames = null, string targetName = "y",
+        double[]? weights = null, double[]? offset = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(target);
@@ -28,6 +34,22 @@ public sealed class Dataset
             if (bad >= 0)
                 throw Throw.Error($"feature '{names[j]}' has a non-finite value ({Throw.Format(column[bad])}) at row {bad + 1}");
         }
+        if (weights is not null)
+        {
+            if (weights.Length != features.Rows) throw Throw.Error($"the weights have {weights.Length} values but X has {features.Rows} rows");
+            for (int i = 0; i < weights.Length; i++)
+                if (!(weights[i] >= 0) || double.IsInfinity(weights[i]))
+                    throw Throw.Error($"weights must be finite and ≥ 0; got {Throw.Format(weights[i])} at row {i + 1}");
+            if (weights.All(w => w == 0)) throw Throw.Error("the weights are all 0: at least one row must have a positive weight");
+            _weights = (double[])weights.Clone();
+        }
+        if (offset is not null)
+        {
+            if (offset.Length != features.Rows) throw Throw.Error($"the offset has {offset.Length} values but X has {features.Rows} rows");
+            int bad = FirstNonFinite(offset);
+            if (bad >= 0) throw Throw.Error($"the offset has a non-finite value ({Throw.Format(offset[bad])}) at row {bad + 1}");
+            _offset = (double[])offset.Clone();
+        }
         Features = features;
         _target = (double[])target.Clone();
         FeatureNames = names;
@@ -41,6 +63,18 @@ public sealed class Dataset
     public IReadOnlyList<double> Target => _target;
 
     private readonly double[] _target;
+
+    private readonly double[]? _weights;
+    private readonly double[]? _offset;
+
+    /// <summary>Observation weights as given (null when unweighted).</summary>
+    public IReadOnlyList<double>? Weights => _weights;
+
+    /// <summary>The offset (null when there is none).</summary>
+    public IReadOnlyList<double>? Offset => _offset;
+
+    internal double[]? WeightsArray => _weights;
+    internal double[]? OffsetArray => _offset;
 
     /// <summary>Feature names, p of them, unique.</summary>
     public IReadOnlyList<string> FeatureNames { get; }

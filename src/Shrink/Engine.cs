@@ -23,7 +23,8 @@ internal static class Engine
         string solver;
         int iterations = 1;
         bool converged = true;
-        if (ols)
+        var design = problem.Design;
+        if (ols && !design.Bounded)
         {
             CheckIdentifiable(problem);
             int dependent = DirectSolver.SolvePrimal(problem.Design, problem.CenteredTarget, 0, 1e-10, beta);
@@ -31,7 +32,9 @@ internal static class Engine
                 throw Throw.Error($"ordinary least squares is not identifiable: feature '{names[dependent]}' is a linear combination of other features (collinear columns); use ridge (λ > 0), which has a unique answer for any data");
             solver = "cholesky";
         }
-        else if (penalty.L1 == 0)
+        // The closed forms know one plain penalty; factors and bounds go to coordinate descent (whose active-set solve
+        // is the same closed form on the free features).
+        else if (penalty.L1 == 0 && !ols && !design.Shaped)
         {
             if (problem.Design.IncludedCount > problem.N)
             {
@@ -56,7 +59,7 @@ internal static class Engine
         }
         else
         {
-            var outcome = CoordinateDescent.Solve(problem.Design, problem.CenteredTarget, penalty.L1, penalty.L2, gapTolerance, options.MaxIterations, beta, problem.Memory);
+            var outcome = CoordinateDescent.Solve(design, problem.CenteredTarget, penalty.L1, penalty.L2, gapTolerance, options.MaxIterations, beta, problem.Memory);
             iterations = outcome.Sweeps;
             converged = outcome.Converged;
             solver = "coordinate-descent";
@@ -94,14 +97,17 @@ internal static class Engine
 
         var diagnostics = new FitDiagnostics(objective * scale, gap * scale, options.Tolerance, gapTolerance * scale, iterations, converged, solver);
         return new LinearModel(names, intercept, coefficients, ols ? Penalty.Ols : options.Penalty, lambda,
-            ols ? 0 : options.EffectiveL1Ratio, options.Convention, options.FitIntercept, options.Standardize, n, penalty.Lambda, penalty.L1Ratio, diagnostics);
+            ols ? 0 : options.EffectiveL1Ratio, options.Convention, options.FitIntercept, options.Standardize, n, penalty.Lambda, penalty.L1Ratio, diagnostics)
+        {
+            Controls = problem.Controls,
+        };
     }
 
     private static Certificate GramCertificate(GramState gram, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
     {
         var g = new double[beta.Length];
         GramDescent.Gradient(gram, beta, g);
-        return Certify(g, beta, GramDescent.ResidualSquared(gram, g, beta), gram.Design.N, penalty);
+        return Certify(gram.Design, g, beta, GramDescent.ResidualSquared(gram, g, beta), penalty);
     }
 
     /// <summary>From a residual recomputed from the data.</summary>
@@ -110,15 +116,14 @@ internal static class Engine
         var residual = new Residual(problem.Design, problem.CenteredTarget, beta);
         var v = new double[problem.P];
         residual.Gradient(v);
-        return Certify(v, beta, residual.SquaredNorm(), problem.N, penalty);
+        return Certify(problem.Design, v, beta, residual.SquaredNorm(), penalty);
     }
 
-    private static Certificate Certify(ReadOnlySpan<double> gradient, ReadOnlySpan<double> beta, double rss, int n, CanonicalPenalty penalty)
+    private static Certificate Certify(Design design, ReadOnlySpan<double> gradient, ReadOnlySpan<double> beta, double rss, CanonicalPenalty penalty)
     {
-        double l1Norm = 0, l2Sq = 0;
-        foreach (double b in beta) { l1Norm += Math.Abs(b); l2Sq += b * b; }
-        double objective = rss / (2.0 * n) + penalty.L1 * l1Norm + 0.5 * penalty.L2 * l2Sq;
-        return new Certificate(objective, DualityGap.Compute(gradient, beta, rss, n, penalty.L1, penalty.L2), rss);
+        int n = design.N;
+        double objective = rss / (2.0 * n) + CoordinateDescent.PenaltyValue(design, beta, penalty.L1, penalty.L2);
+        return new Certificate(objective, DualityGap.Compute(gradient, beta, rss, n, penalty.L1, penalty.L2, design), rss);
     }
 
     private static void CheckIdentifiable(Problem problem)

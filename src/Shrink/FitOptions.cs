@@ -85,6 +85,85 @@ public sealed record FitOptions
         }
     }
 
+    private readonly IReadOnlyDictionary<string, double>? _penaltyFactors;
+    private readonly IReadOnlyDictionary<string, double>? _lower;
+    private readonly IReadOnlyDictionary<string, double>? _upper;
+    private readonly double? _relaxGamma;
+
+    /// <summary>
+    /// Per-feature penalty factors f ≥ 0 by feature name (others 1): the feature's L1 and L2 penalty is multiplied
+    /// by f. f = 0 leaves a feature unpenalized (always in the model); f = ∞ excludes it. As glmnet, the factors are
+    /// rescaled to sum to the number of features, so only their ratios matter. Default: none.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? PenaltyFactors
+    {
+        get => _penaltyFactors;
+        init
+        {
+            if (value is not null)
+                foreach (var (name, f) in value)
+                    if (!(f >= 0)) throw Throw.Error($"'penalty-factor' for feature '{name}' must be ≥ 0 (0 = unpenalized, ∞ = excluded); got {Throw.Format(f)}");
+            _penaltyFactors = value is null ? null : new Dictionary<string, double>(value, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Features kept out of the model entirely (coefficient 0), by name. Default: none.</summary>
+    public IReadOnlyList<string>? Exclude { get; init; }
+
+    /// <summary>
+    /// Lower bounds on coefficients (original scale) by feature name, each ≤ 0 (as glmnet: 0 must be feasible);
+    /// −∞ for none. The solver stays exact (projected coordinate updates) and the certificate accounts for them.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? LowerBounds
+    {
+        get => _lower;
+        init
+        {
+            if (value is not null)
+                foreach (var (name, v) in value)
+                    if (!(v <= 0)) throw Throw.Error($"'lower' for feature '{name}' must be ≤ 0 (0 must be a feasible coefficient, as in glmnet); got {Throw.Format(v)}");
+            _lower = value is null ? null : new Dictionary<string, double>(value, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Upper bounds on coefficients (original scale) by feature name, each ≥ 0; +∞ for none.</summary>
+    public IReadOnlyDictionary<string, double>? UpperBounds
+    {
+        get => _upper;
+        init
+        {
+            if (value is not null)
+                foreach (var (name, v) in value)
+                    if (!(v >= 0)) throw Throw.Error($"'upper' for feature '{name}' must be ≥ 0 (0 must be a feasible coefficient, as in glmnet); got {Throw.Format(v)}");
+            _upper = value is null ? null : new Dictionary<string, double>(value, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Every coefficient ≥ 0 (a lower bound of 0 for each feature without an explicit one). Default false.</summary>
+    public bool Positive { get; init; }
+
+    /// <summary>
+    /// Relaxed lasso (glmnet's relax = TRUE): after the penalized fit, the features it selected are refitted without
+    /// penalty (same weights, offset and bounds) and the two are blended, γ·penalized + (1 − γ)·refit. γ in [0, 1];
+    /// 0 is the fully relaxed refit, 1 the penalized fit. Default null (no relaxation).
+    /// </summary>
+    public double? RelaxGamma
+    {
+        get => _relaxGamma;
+        init
+        {
+            if (value is { } g) Throw.IfOutOfRange(!(g >= 0 && g <= 1), "gamma", "in [0, 1]", g);
+            _relaxGamma = value;
+        }
+    }
+
+    /// <summary>Adaptive lasso: penalty factors 1/|b_initial|^ν from an initial fit. Default null (off).</summary>
+    public AdaptiveOptions? Adaptive { get; init; }
+
+    /// <summary>Whether any per-feature control (factors, exclusion, bounds) is set.</summary>
+    internal bool HasFeatureControls =>
+        PenaltyFactors is { Count: > 0 } || Exclude is { Count: > 0 } || LowerBounds is { Count: > 0 } || UpperBounds is { Count: > 0 } || Positive || Adaptive is not null;
+
     /// <summary>The L1 ratio this penalty implies, in the user's convention.</summary>
     internal double EffectiveL1Ratio => Penalty switch
     {

@@ -79,6 +79,9 @@ public sealed class LinearModel
     /// <summary>Objective, duality gap, iterations, convergence.</summary>
     public FitDiagnostics Diagnostics { get; }
 
+    /// <summary>What the model was fitted with besides λ: weights, offset, penalty factors, bounds, relaxation.</summary>
+    public ModelControls Controls { get; internal init; } = ModelControls.None;
+
     /// <summary>Number of coefficients that are not exactly zero.</summary>
     public int NonZeroCount => _coefficients.Count(c => c != 0);
 
@@ -107,6 +110,15 @@ public sealed class LinearModel
         return result;
     }
 
+    /// <summary>Predictions plus a known offset (for a model fitted with one): offset_i + b0 + x_iᵀb.</summary>
+    public double[] Predict(FeatureMatrix x, ReadOnlySpan<double> offset)
+    {
+        var result = Predict(x);
+        if (offset.Length != result.Length) throw Throw.Error($"the offset has {offset.Length} values but X has {result.Length} rows");
+        for (int i = 0; i < result.Length; i++) result[i] += offset[i];
+        return result;
+    }
+
     /// <summary>Predictions for a table whose columns are matched to the model's features by name (extra columns ignored).</summary>
     public double[] Predict(FeatureMatrix x, IReadOnlyList<string> columnNames)
     {
@@ -125,4 +137,39 @@ public sealed class LinearModel
             if (_coefficients[j] != 0) Solvers.Kernels.Axpy(_coefficients[j], x.Column(position[FeatureNames[j]]), result);
         return result;
     }
+}
+
+/// <summary>
+/// The controls a model was fitted with, for the record and for prediction (a model fitted with an offset needs one
+/// to predict). Factors are the effective ones, after rescaling to sum to the number of features; bounds are on the
+/// original scale, infinite ones left out.
+/// </summary>
+public sealed record ModelControls
+{
+    /// <summary>A plain fit: no weights, offset, factors, bounds or relaxation.</summary>
+    public static ModelControls None { get; } = new();
+
+    /// <summary>Whether observation weights were used.</summary>
+    public bool Weighted { get; init; }
+
+    /// <summary>Whether an offset was part of the fit (predictions then need one).</summary>
+    public bool HasOffset { get; init; }
+
+    /// <summary>Effective penalty factors by feature, when any were set (including adaptive ones).</summary>
+    public IReadOnlyDictionary<string, double>? PenaltyFactors { get; init; }
+
+    /// <summary>Features kept out of the model.</summary>
+    public IReadOnlyList<string>? Excluded { get; init; }
+
+    /// <summary>Finite lower bounds by feature.</summary>
+    public IReadOnlyDictionary<string, double>? LowerBounds { get; init; }
+
+    /// <summary>Finite upper bounds by feature.</summary>
+    public IReadOnlyDictionary<string, double>? UpperBounds { get; init; }
+
+    /// <summary>γ of a relaxed fit (null when not relaxed).</summary>
+    public double? RelaxGamma { get; init; }
+
+    /// <summary>True for a plain fit.</summary>
+    public bool IsEmpty => this == None || (!Weighted && !HasOffset && PenaltyFactors is null && Excluded is null && LowerBounds is null && UpperBounds is null && RelaxGamma is null);
 }

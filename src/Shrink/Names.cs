@@ -18,4 +18,8 @@ public static class Names
     public static Convention ParseConvention(string text) =>
         Enum.GetValues<Convention>().FirstOrDefault(v => Of(v) == text, (Convention)(-1)) is var c && c != (Convention)(-1) ? c
             : throw Throw.Error($"'convention' must be one of shrink, sklearn, glmnet, article; got '{text}'");
+
+    /// <summary>Up to 12 names for an error message, then how many more.</summary>
+    internal static string List(IReadOnlyList<string> names) =>
+        names.Count <= 12 ? string.Join(", ", names) : string.Join(", ", names.Take(12)) + $", ... ({names.Count - 12} more)";
 }

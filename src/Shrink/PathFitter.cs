@@ -42,7 +42,8 @@ internal static class PathFitter
         var rss = new double[count];
         var betas = new double[count][];
         var beta = new double[p];
-        bool ridge = fit.EffectiveL1Ratio == 0 && fit.Penalty != Penalty.Ols;
+        // One eigendecomposition serves every λ only for the plain ridge penalty; factors or bounds need a solver.
+        bool ridge = fit.EffectiveL1Ratio == 0 && fit.Penalty != Penalty.Ols && !problem.Design.Shaped;
         // Many λ share one Gram matrix: the covariance form pays here where a single fit would not.
         problem.PreferGram = count > 1;
         problem.Memory = count > 1 ? new PathMemory() : null;
@@ -93,13 +94,44 @@ internal static class PathFitter
                 if (active.Length > 0)
                 {
                     var gram = DirectSolver.Gram(problem.Design, problem.CenteredTarget, active, []);
-                    var mu = new double[active.Length];
-                    SymmetricEigen.Decompose(gram, active.Length, mu);
-                    foreach (double value in mu) sum += Math.Max(value, 0) / (Math.Max(value, 0) + problem.N * penalty.L2);
+                    if (problem.Design.Factor is null)
+                    {
+                        var mu = new double[active.Length];
+                        SymmetricEigen.Decompose(gram, active.Length, mu);
+                        foreach (double value in mu) sum += Math.Max(value, 0) / (Math.Max(value, 0) + problem.N * penalty.L2);
+                    }
+                    else
+                    {
+                        sum = ShapedTrace(gram, active, problem.Design, problem.N * penalty.L2);
+                    }
                 }
                 df[k] = intercept + sum;
             }
         }
         return df;
+    }
+
+    /// <summary>tr((G + D)⁻¹G) = m − tr((G + D)⁻¹D), D = nλ2·diag(f_A): the effective df with per-feature L2 weights.</summary>
+    private static double ShapedTrace(double[] gram, int[] active, Design design, double nl2)
+    {
+        int m = active.Length;
+        var d = new double[m];
+        for (int a = 0; a < m; a++)
+        {
+            d[a] = nl2 * design.FactorOf(active[a]);
+            gram[a * m + a] += d[a];
+        }
+        if (Cholesky.Factor(gram, m, 1e-14) >= 0) return m;
+        double trace = m;
+        var e = new double[m];
+        for (int a = 0; a < m; a++)
+        {
+            if (d[a] == 0) continue;
+            Array.Clear(e);
+            e[a] = d[a];
+            Cholesky.Solve(gram, m, e);
+            trace -= e[a];
+        }
+        return trace;
     }
 }

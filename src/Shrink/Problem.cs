@@ -18,6 +18,9 @@ internal sealed class Problem
     public required double TargetScale { get; init; }
     public required bool FitIntercept { get; init; }
 
+    /// <summary>What every model fitted on this problem records of its controls.</summary>
+    public ModelControls Controls { get; init; } = ModelControls.None;
+
     private GramState? _gram;
 
     /// <summary>The covariance form of this problem, built on first use and kept for the rest of a path.</summary>
@@ -38,58 +41,204 @@ internal sealed class Problem
     public int N => Design.N;
     public int P => Design.P;
 
-    public static Problem Build(Dataset data, bool fitIntercept, bool standardize)
+    public static Problem Build(Dataset data, bool fitIntercept, bool standardize) =>
+        Build(data, new FitOptions { FitIntercept = fitIntercept, Standardize = standardize });
+
+    /// <param name="extraFactors">Factors multiplying the user's (the adaptive lasso's), or null.</param>
+    public static Problem Build(Dataset data, FitOptions options, double[]? extraFactors = null)
     {
+        bool fitIntercept = options.FitIntercept, standardize = options.Standardize;
         var x = data.Features;
         int n = x.Rows, p = x.Columns;
         var values = data.Features.ValuesArray;
+        // Weights rescaled to sum to n, as glmnet: the weighted problem is then the unweighted one when all are equal.
+        double[]? w = null, root = null;
+        if (data.WeightsArray is { } given)
+        {
+            double total = given.Sum();
+            w = given.Select(v => v * n / total).ToArray();
+            root = w.Select(Math.Sqrt).ToArray();
+        }
         var center = new double[p];
         var scale = new double[p];
-        var sum = new double[p];
         var normSq = new double[p];
         var excluded = new bool[p];
+        var deviations = new double[n];
         for (int j = 0; j < p; j++)
         {
             var column = x.Column(j);
-            sum[j] = Kernels.Sum(column);
-            double mean = sum[j] / n;
-            double sd = Math.Sqrt(Kernels.SumSquaredDeviations(column, mean) / n);
-            bool constant = Kernels.IsConstant(column);
+            double mean = w is null ? Kernels.Sum(column) / n : Kernels.Dot(column, w) / n;
+            double sd = Math.Sqrt(WeightedSquaredDeviations(column, mean, w, deviations) / n);
+            bool constant = w is null ? Kernels.IsConstant(column) : IsConstantWhereWeighted(column, w);
             center[j] = fitIntercept ? mean : 0;
             scale[j] = standardize && !constant ? sd : 1;
             // With an intercept or standardization a constant column carries nothing (and has no scale): not a variable.
-            double norm = Kernels.SumSquaredDeviations(column, center[j]) / (n * scale[j] * scale[j]);
+            double norm = WeightedSquaredDeviations(column, center[j], w, deviations) / (n * scale[j] * scale[j]);
             excluded[j] = ((fitIntercept || standardize) && constant) || norm == 0;
             normSq[j] = excluded[j] ? 0 : norm;
         }
 
-        var y = data.TargetSpan;
-        double yMean = Kernels.Sum(y) / n;
-        double yScale = Math.Sqrt(Kernels.SumSquaredDeviations(y, fitIntercept ? yMean : 0) / n);
-        var yc = y.ToArray();
-        if (fitIntercept)
-            for (int i = 0; i < n; i++) yc[i] -= yMean;
+        var y = data.TargetSpan.ToArray();
+        if (data.OffsetArray is { } offset)
+            for (int i = 0; i < n; i++) y[i] -= offset[i];
+        double yMean = w is null ? Kernels.Sum(y) / n : Kernels.Dot(y, w) / n;
+        double yScale = Math.Sqrt(WeightedSquaredDeviations(y, fitIntercept ? yMean : 0, w, deviations) / n);
+        var yc = y;
+        for (int i = 0; i < n; i++)
+        {
+            if (fitIntercept) yc[i] -= yMean;
+            if (root is not null) yc[i] *= root[i];
+        }
 
+        var dataExcluded = (bool[])excluded.Clone();
+        var (factor, lower, upper) = FeatureControls(data, options, scale, excluded, extraFactors);
+        var names = data.FeatureNames;
+        var controls = new ModelControls
+        {
+            Weighted = w is not null,
+            HasOffset = data.OffsetArray is not null,
+            PenaltyFactors = factor is null ? null : Enumerable.Range(0, p).Where(j => !excluded[j]).ToDictionary(j => names[j], j => factor[j], StringComparer.Ordinal),
+            Excluded = factor is null ? null : Enumerable.Range(0, p).Where(j => excluded[j] && !dataExcluded[j]).Select(j => names[j]).ToArray() is { Length: > 0 } e ? e : null,
+            LowerBounds = Finite(lower, scale, names),
+            UpperBounds = Finite(upper, scale, names),
+        };
         return new Problem
         {
-            Design = new Design { X = values, N = n, P = p, Center = center, Scale = scale, NormSquaredOverN = normSq, Excluded = excluded },
+            Design = new Design
+            {
+                X = values, N = n, P = p, Center = center, Scale = scale, NormSquaredOverN = normSq, Excluded = excluded,
+                Root = root, Factor = factor, Lower = lower, Upper = upper,
+            },
             CenteredTarget = yc,
             TargetMean = yMean,
             TargetScale = yScale,
             FitIntercept = fitIntercept,
+            Controls = controls.IsEmpty ? ModelControls.None : controls,
         };
+    }
+
+    private static IReadOnlyDictionary<string, double>? Finite(double[]? bounds, double[] scale, IReadOnlyList<string> names)
+    {
+        if (bounds is null) return null;
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (int j = 0; j < bounds.Length; j++)
+            if (double.IsFinite(bounds[j])) result[names[j]] = bounds[j] / scale[j];
+        return result;
+    }
+
+    private static double WeightedSquaredDeviations(ReadOnlySpan<double> column, double shift, double[]? w, double[] scratch)
+    {
+        if (w is null) return Kernels.SumSquaredDeviations(column, shift);
+        var d = scratch.AsSpan(0, column.Length);
+        System.Numerics.Tensors.TensorPrimitives.Subtract(column, shift, d);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(d, d, d);
+        return Kernels.Dot(d, w);
+    }
+
+    private static bool IsConstantWhereWeighted(ReadOnlySpan<double> column, double[] w)
+    {
+        double? first = null;
+        for (int i = 0; i < column.Length; i++)
+        {
+            if (w[i] == 0) continue;
+            if (first is null) first = column[i];
+            else if (column[i] != first) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Penalty factors and bounds per column, from the options' names. Factors are rescaled to sum to p over all
+    /// columns, excluded ones counted as 1 (glmnet's rule, so that excluding a feature does not move the others'
+    /// penalty); bounds are moved to the standardized scale, b̃ = b·scale.
+    /// </summary>
+    private static (double[]? Factor, double[]? Lower, double[]? Upper) FeatureControls(Dataset data, FitOptions options, double[] scale,
+        bool[] excluded, double[]? extraFactors)
+    {
+        var names = data.FeatureNames;
+        int p = names.Count;
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < p; j++) index[names[j]] = j;
+        int Find(string option, string name) => index.TryGetValue(name, out int j) ? j
+            : throw Throw.Error($"'{option}' names feature '{name}', which is not in the data (features: {Names.List(names)})");
+
+        double[]? factor = null;
+        if (options.PenaltyFactors is { Count: > 0 } || options.Exclude is { Count: > 0 } || extraFactors is not null)
+        {
+            factor = new double[p];
+            Array.Fill(factor, 1.0);
+            if (options.PenaltyFactors is { } given)
+                foreach (var (name, f) in given) factor[Find("penalty-factor", name)] = f;
+            if (extraFactors is not null)
+                for (int j = 0; j < p; j++) factor[j] *= extraFactors[j];
+            if (options.Exclude is { } exclude)
+                foreach (var name in exclude) factor[Find("exclude", name)] = double.PositiveInfinity;
+            for (int j = 0; j < p; j++)
+                if (double.IsPositiveInfinity(factor[j]) || double.IsNaN(factor[j])) { excluded[j] = true; factor[j] = 1; }
+            double sum = factor.Sum();
+            if (!(sum > 0)) throw Throw.Error("every penalty factor is 0: nothing is penalized, so there is no λ to choose; leave at least one feature penalized, or fit least squares");
+            for (int j = 0; j < p; j++) factor[j] *= p / sum;
+        }
+
+        double[]? lower = null, upper = null;
+        if (options.Positive || options.LowerBounds is { Count: > 0 })
+        {
+            lower = new double[p];
+            Array.Fill(lower, options.Positive ? 0 : double.NegativeInfinity);
+            if (options.LowerBounds is { } given)
+                foreach (var (name, v) in given)
+                {
+                    if (options.Positive && v < 0)
+                        throw Throw.Error($"'lower' {Throw.Format(v)} for feature '{name}' conflicts with 'positive' (every coefficient ≥ 0)");
+                    lower[Find("lower", name)] = v;
+                }
+        }
+        if (options.UpperBounds is { Count: > 0 })
+        {
+            upper = new double[p];
+            Array.Fill(upper, double.PositiveInfinity);
+            foreach (var (name, v) in options.UpperBounds) upper[Find("upper", name)] = v;
+        }
+        for (int j = 0; j < p; j++)
+        {
+            double lo = lower?[j] ?? double.NegativeInfinity, hi = upper?[j] ?? double.PositiveInfinity;
+            if (lo > hi) throw Throw.Error($"'lower' {Throw.Format(lo)} for feature '{names[j]}' is above its 'upper' {Throw.Format(hi)}");
+            if (lower is not null) lower[j] *= scale[j];
+            if (upper is not null) upper[j] *= scale[j];
+        }
+        return (factor, lower, upper);
     }
 
     /// <summary>Objective at b = 0 (with the intercept, if any, at its optimum): ‖ỹ‖²/(2n).</summary>
     public double NullObjective => Kernels.Dot(CenteredTarget, CenteredTarget) / (2.0 * N);
 
-    /// <summary>max_j |x̃_jᵀỹ|/n: the smallest L1 weight at which every coefficient is 0.</summary>
+    /// <summary>
+    /// The smallest L1 weight at which every penalized coefficient is 0: max_j |x̃_jᵀR|/(n·f_j), R the residual once
+    /// the unpenalized features (f_j = 0) are fitted, and a bound of 0 on a side ruling that side out.
+    /// </summary>
     public double MaxCorrelation()
     {
-        var residual = new Residual(Design, CenteredTarget, new double[P]);
+        var design = Design;
+        var beta = new double[P];
+        var unpenalized = Enumerable.Range(0, P).Where(j => !design.Excluded[j] && design.FactorOf(j) == 0).ToArray();
+        if (unpenalized.Length > 0)
+        {
+            // Least squares on the unpenalized features alone (bounds respected), by coordinate descent.
+            var only = new bool[P];
+            Array.Fill(only, true);
+            foreach (int j in unpenalized) only[j] = false;
+            CoordinateDescent.Solve(design.WithExcluded(only), CenteredTarget, 0, 0, 1e-14 * Math.Max(NullObjective, double.Epsilon), 100_000, beta);
+        }
+        var residual = new Residual(design, CenteredTarget, beta);
         double max = 0;
         for (int j = 0; j < P; j++)
-            if (!Design.Excluded[j]) max = Math.Max(max, Math.Abs(residual.Dot(j)));
+        {
+            double f = design.FactorOf(j);
+            if (design.Excluded[j] || f == 0) continue;
+            double g = residual.Dot(j);
+            if (design.UpperOf(j) > 0) max = Math.Max(max, g / f);
+            if (design.LowerOf(j) < 0) max = Math.Max(max, -g / f);
+        }
         return max / N;
     }
 }

@@ -18,7 +18,7 @@ public static class Regression
         options.CheckConsistent();
         CheckShape(data);
 
-        var problem = Problem.Build(data, options.FitIntercept, options.Standardize);
+        var problem = Problem.Build(data, options);
         bool ols = options.Penalty == Penalty.Ols || options.Lambda == 0;
         double lambda = ols ? options.Lambda ?? 0 : options.Lambda ?? throw MissingLambda(problem, options);
         var beta = new double[problem.P];
@@ -39,7 +39,7 @@ public static class Regression
         options ??= new PathOptions();
         var fit = CheckPathOptions(options);
         CheckShape(data);
-        var problem = Problem.Build(data, fit.FitIntercept, fit.Standardize);
+        var problem = Problem.Build(data, fit);
         return PathFitter.Run(problem, data.FeatureNames, fit, PathFitter.Grid(problem, options), stepDone);
     }
 
@@ -73,7 +73,7 @@ public static class Regression
         options ??= new FitOptions();
         options.CheckConsistent();
         CheckShape(data);
-        return LambdaMax(Problem.Build(data, options.FitIntercept, options.Standardize), options);
+        return LambdaMax(Problem.Build(data, options), options);
     }
 
     internal static double LambdaMax(Problem problem, FitOptions options)

@@ -41,6 +41,19 @@ public class ModelFileTests
                 foreach (var property in typeof(FitDiagnostics).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract"))
                     AssertSameValue($"{name}.{property.Name}", property.GetValue(e), property.GetValue(d));
                 break;
+            case ModelControls e:
+                var c = Assert.IsType<ModelControls>(actual);
+                foreach (var property in typeof(ModelControls).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract"))
+                    AssertSameValue($"{name}.{property.Name}", property.GetValue(e), property.GetValue(c));
+                break;
+            case IReadOnlyDictionary<string, double> e:
+                var map = Assert.IsAssignableFrom<IReadOnlyDictionary<string, double>>(actual);
+                Assert.Equal(e.Keys.Order(), map.Keys.Order());
+                foreach (var (key, value) in e) AssertSameValue($"{name}[{key}]", value, map[key]);
+                break;
+            case null:
+                Assert.Null(actual);
+                break;
             case int or bool or string or Penalty or Convention:
                 Assert.True(Equals(expected, actual), $"{name}: expected {expected}, got {actual}");
                 break;
@@ -65,9 +78,34 @@ public class ModelFileTests
         return Regression.Fit(TestData.AsDataset(table, "y", "x1", "x2", "noise"), new FitOptions { Lambda = 0.05, Convention = Convention.Sklearn });
     }
 
-    public static TheoryData<string> Models => new() { "awkward", "fitted" };
+    public static TheoryData<string> Models => new() { "awkward", "controlled", "fitted" };
 
-    private static LinearModel Model(string which) => which == "awkward" ? Awkward() : Fitted();
+    private static LinearModel Model(string which) => which switch
+    {
+        "awkward" => Awkward(),
+        "controlled" => Controlled(),
+        _ => Fitted(),
+    };
+
+    /// <summary>Every control set, with names that need escaping and values that need every digit.</summary>
+    private static LinearModel Controlled()
+    {
+        var model = Awkward();
+        return new LinearModel(model.FeatureNames, model.Intercept, model.Coefficients.ToArray(), model.Penalty, model.Lambda, model.L1Ratio,
+            model.Convention, model.FitIntercept, model.Standardize, model.TrainingRows, model.CanonicalLambda, model.CanonicalL1Ratio, model.Diagnostics)
+        {
+            Controls = new ModelControls
+            {
+                Weighted = true,
+                HasOffset = true,
+                PenaltyFactors = new Dictionary<string, double> { ["x1"] = 0, ["with space"] = 1.0 / 3, ["naïve λ"] = 2.5 },
+                Excluded = ["comma,name"],
+                LowerBounds = new Dictionary<string, double> { ["x1"] = -0.1 - 0.2, ["quote\"and\\backslash"] = 0 },
+                UpperBounds = new Dictionary<string, double> { ["emoji 📈"] = 1e-300 },
+                RelaxGamma = 0.25,
+            },
+        };
+    }
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -76,7 +76,10 @@ public static class ModelFile
                 return new LinearModel(features, Number(root, "intercept", source), coefficients,
                     Names.ParsePenalty(Text(root, "penalty", source)), Number(root, "lambda", source), Number(root, "l1_ratio", source),
                     Names.ParseConvention(Text(root, "convention", source)), Bool(root, "fit_intercept", source), Bool(root, "standardize", source),
-                    Int(root, "training_rows", source), Number(root, "canonical_lambda", source), Number(root, "canonical_l1_ratio", source), diagnostics);
+                    Int(root, "training_rows", source), Number(root, "canonical_lambda", source), Number(root, "canonical_l1_ratio", source), diagnostics)
+                {
+                    Controls = ReadControls(root, source),
+                };
             }
             catch (ShrinkException e) { throw Throw.Error($"{source}: {e.Message}"); }
         }
@@ -114,7 +117,63 @@ public static class ModelFile
         w.WriteBoolean("converged", d.Converged);
         w.WriteString("solver", d.Solver);
         w.WriteEndObject();
+        if (!m.Controls.IsEmpty) WriteControls(m.Controls, w);
         w.WriteEndObject();
+    }
+
+    /// <summary>Written only when there is something to say, so plain models read exactly as before.</summary>
+    private static void WriteControls(ModelControls c, Utf8JsonWriter w)
+    {
+        w.WriteStartObject("controls");
+        w.WriteBoolean("weighted", c.Weighted);
+        w.WriteBoolean("offset", c.HasOffset);
+        if (c.PenaltyFactors is { } factors) WriteMap("penalty_factors", factors, w);
+        if (c.Excluded is { } excluded)
+        {
+            w.WriteStartArray("excluded");
+            foreach (var name in excluded) w.WriteStringValue(name);
+            w.WriteEndArray();
+        }
+        if (c.LowerBounds is { } lower) WriteMap("lower", lower, w);
+        if (c.UpperBounds is { } upper) WriteMap("upper", upper, w);
+        if (c.RelaxGamma is { } gamma) w.WriteNumber("relax_gamma", gamma);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMap(string name, IReadOnlyDictionary<string, double> map, Utf8JsonWriter w)
+    {
+        w.WriteStartObject(name);
+        foreach (var (key, value) in map) w.WriteNumber(key, value);
+        w.WriteEndObject();
+    }
+
+    private static ModelControls ReadControls(JsonElement root, string source)
+    {
+        if (!root.TryGetProperty("controls", out var c)) return ModelControls.None;
+        if (c.ValueKind != JsonValueKind.Object) throw Throw.Error($"{source}: 'controls' must be an object");
+        IReadOnlyDictionary<string, double>? Map(string name)
+        {
+            if (!c.TryGetProperty(name, out var e)) return null;
+            if (e.ValueKind != JsonValueKind.Object) throw Throw.Error($"{source}: 'controls.{name}' must be an object of numbers");
+            var map = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var property in e.EnumerateObject())
+                map[property.Name] = property.Value.ValueKind == JsonValueKind.Number ? property.Value.GetDouble()
+                    : throw Throw.Error($"{source}: 'controls.{name}.{property.Name}' must be a number");
+            return map;
+        }
+        return new ModelControls
+        {
+            Weighted = Bool(c, "weighted", source),
+            HasOffset = Bool(c, "offset", source),
+            PenaltyFactors = Map("penalty_factors"),
+            Excluded = c.TryGetProperty("excluded", out var x)
+                ? (x.ValueKind == JsonValueKind.Array ? x.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Throw.Error($"{source}: 'controls.excluded' must be a list of names")).ToArray()
+                    : throw Throw.Error($"{source}: 'controls.excluded' must be a list of names"))
+                : null,
+            LowerBounds = Map("lower"),
+            UpperBounds = Map("upper"),
+            RelaxGamma = c.TryGetProperty("relax_gamma", out _) ? Number(c, "relax_gamma", source) : null,
+        };
     }
 
     private static JsonElement Element(JsonElement e, string name, string source, JsonValueKind kind) =>

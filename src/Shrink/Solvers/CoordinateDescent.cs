@@ -43,7 +43,7 @@ internal static class CoordinateDescent
             double threshold = n * (2 * l1 - previous.L1);
             var strong = new List<int>();
             foreach (int j in included)
-                if (beta[j] != 0 || Math.Abs(g0[j]) >= threshold) strong.Add(j);
+                if (beta[j] != 0 || Math.Abs(g0[j]) >= threshold * design.FactorOf(j)) strong.Add(j);
             working = strong.ToArray();
         }
         var inWorking = new bool[p];
@@ -74,14 +74,14 @@ internal static class CoordinateDescent
             residual.Refresh(beta);
             residual.Gradient(v);
             // The optimality check over the features the strong rule left out; any that fail join the working set.
-            var violators = included.Where(j => !inWorking[j] && Math.Abs(v[j]) > n * l1).ToArray();
+            var violators = included.Where(j => !inWorking[j] && Violates(design, j, v[j], n * l1)).ToArray();
             if (violators.Length > 0)
             {
                 foreach (int j in violators) inWorking[j] = true;
                 working = [.. working, .. violators];
                 continue;
             }
-            gap = DualityGap.Compute(v, beta, residual.SquaredNorm(), n, l1, l2);
+            gap = DualityGap.Compute(v, beta, residual.SquaredNorm(), n, l1, l2, design);
             if (gap <= gapTolerance) break;
             innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
         }
@@ -103,12 +103,12 @@ internal static class CoordinateDescent
             double q = design.NormSquaredOverN[j];
             double old = beta[j];
             double z = residual.Dot(j) / n + q * old;
-            double updated = SoftThreshold(z, l1) / (q + l2);
+            double updated = Update(design, j, z, q, l1, l2);
             double delta = updated - old;
             if (delta == 0) continue;
             beta[j] = updated;
             residual.Subtract(j, delta);
-            double decrease = 0.5 * (q + l2) * delta * delta;
+            double decrease = 0.5 * (q + l2 * design.FactorOf(j)) * delta * delta;
             if (decrease > largest) largest = decrease;
         }
         return largest;
@@ -119,64 +119,107 @@ internal static class CoordinateDescent
 
     /// <summary>
     /// Once coordinate descent has found the non-zero features and their signs, the optimum solves one linear
-    /// system: (X̃_AᵀX̃_A + nλ2·I)·β_A = X̃_Aᵀỹ − nλ1·sign(β_A). Solving it directly removes the slow tail that
-    /// correlated features give coordinate descent. The step is kept only if the signs hold and the duality gap,
-    /// recomputed from scratch, goes down, so the certificate never depends on the shortcut being right.
+    /// system: (X̃_AᵀX̃_A + nλ2·F)·β_A = X̃_Aᵀ(ỹ − X̃_Bβ_B) − nλ1·F·sign(β_A), A the free non-zero features and B those
+    /// held at a bound. Solving it directly removes the slow tail that correlated features give coordinate descent.
+    /// The step is kept only if it lowers the objective, and the duality gap computed afterwards from scratch
+    /// certifies whatever is kept, so the certificate never depends on the shortcut being right.
     /// </summary>
-    /// <returns>The duality gap after the step (unchanged if it was rejected).</returns>
     private static void Polish(Design design, ReadOnlySpan<double> yc, double l1, double l2, Residual residual, Span<double> beta)
     {
         int n = design.N;
         var active = new List<int>();
+        var pinned = new List<int>();
         for (int j = 0; j < design.P; j++)
-            if (beta[j] != 0) active.Add(j);
+        {
+            if (beta[j] == 0) continue;
+            if (beta[j] == design.LowerOf(j) || beta[j] == design.UpperOf(j)) pinned.Add(j);
+            else active.Add(j);
+        }
         int m = active.Count;
         // Without an L2 term the system is singular once there are as many features as rows.
         if (m == 0 || (l2 == 0 && m >= n)) return;
         if ((double)m * m * (n + m / 3.0) > Math.Max(PolishBudgetInSweeps * n * design.P, 1e7)) return;
 
         var columns = active.ToArray();
+        var target = yc;
+        if (pinned.Count > 0)
+        {
+            var adjusted = yc.ToArray();
+            foreach (int j in pinned) design.AddTo(j, -beta[j], adjusted);
+            target = adjusted;
+        }
         var shift = new double[m];
-        for (int a = 0; a < m; a++) shift[a] = n * l1 * Math.Sign(beta[columns[a]]);
+        for (int a = 0; a < m; a++) shift[a] = n * l1 * design.FactorOf(columns[a]) * Math.Sign(beta[columns[a]]);
         var solution = new double[m];
-        if (DirectSolver.SolveSubset(design, yc, columns, shift, l2, 1e-12, solution) >= 0) return;
+        if (DirectSolver.SolveSubset(design, target, columns, shift, l2, 1e-12, solution) >= 0) return;
         residual.Refresh(beta);
-        double before = Objective(residual, beta, n, l1, l2);
+        double before = Objective(design, residual, beta, n, l1, l2);
         var previous = beta.ToArray();
-        StepTowards(beta, columns, solution);
+        StepTowards(design, beta, columns, solution);
         residual.Refresh(beta);
         // Near the optimum both objectives agree to rounding, and the solved point is the more accurate one: keep it
         // unless it is clearly worse. The duality gap computed next, from scratch, certifies whatever is kept.
-        if (Objective(residual, beta, n, l1, l2) <= before + 1e-13 * Math.Abs(before)) return;
+        if (Objective(design, residual, beta, n, l1, l2) <= before + 1e-13 * Math.Abs(before)) return;
         previous.CopyTo(beta);
         residual.Refresh(beta);
     }
 
-    private static double Objective(Residual residual, ReadOnlySpan<double> beta, int n, double l1, double l2)
+    private static double Objective(Design design, Residual residual, ReadOnlySpan<double> beta, int n, double l1, double l2) =>
+        residual.SquaredNorm() / (2.0 * n) + PenaltyValue(design, beta, l1, l2);
+
+    /// <summary>Σ f_j·(λ1|β_j| + λ2/2·β_j²).</summary>
+    internal static double PenaltyValue(Design design, ReadOnlySpan<double> beta, double l1, double l2)
     {
-        double l1Norm = 0, l2Sq = 0;
-        foreach (double b in beta) { l1Norm += Math.Abs(b); l2Sq += b * b; }
-        return residual.SquaredNorm() / (2.0 * n) + l1 * l1Norm + 0.5 * l2 * l2Sq;
+        double total = 0;
+        for (int j = 0; j < beta.Length; j++)
+            if (beta[j] != 0) total += design.FactorOf(j) * (l1 * Math.Abs(beta[j]) + 0.5 * l2 * beta[j] * beta[j]);
+        return total;
     }
 
     /// <summary>
-    /// Moves the active coefficients towards the solution of their sign-restricted system. The objective restricted
+    /// Moves the free coefficients towards the solution of their sign-restricted system. The objective restricted
     /// to the current signs is a quadratic minimised there, so it falls all the way; if a coefficient would change
-    /// sign, the move stops where the first one reaches zero (a homotopy step) and sets it to exactly zero.
+    /// sign or cross its bound, the move stops where the first one gets there (a homotopy step) and puts it exactly
+    /// at zero or at the bound.
     /// </summary>
-    internal static void StepTowards(Span<double> beta, IReadOnlyList<int> columns, ReadOnlySpan<double> solution)
+    internal static void StepTowards(Design design, Span<double> beta, IReadOnlyList<int> columns, ReadOnlySpan<double> solution)
     {
         double step = 1;
         int blocking = -1;
+        double blockedAt = 0;
         for (int a = 0; a < columns.Count; a++)
         {
-            double b = beta[columns[a]];
-            if (Math.Sign(solution[a]) == Math.Sign(b)) continue;
-            double t = b / (b - solution[a]);
-            if (t < step) { step = t; blocking = a; }
+            int j = columns[a];
+            double b = beta[j], target = solution[a];
+            if (Math.Sign(target) != Math.Sign(b))
+            {
+                double t = b / (b - target);
+                if (t < step) { step = t; blocking = a; blockedAt = 0; }
+            }
+            double limit = target > design.UpperOf(j) ? design.UpperOf(j) : target < design.LowerOf(j) ? design.LowerOf(j) : double.NaN;
+            if (!double.IsNaN(limit) && target != b)
+            {
+                double t = (limit - b) / (target - b);
+                if (t < step) { step = Math.Max(t, 0); blocking = a; blockedAt = limit; }
+            }
         }
         for (int a = 0; a < columns.Count; a++) beta[columns[a]] += step * (solution[a] - beta[columns[a]]);
-        if (blocking >= 0) beta[columns[blocking]] = 0;
+        if (blocking >= 0) beta[columns[blocking]] = blockedAt;
+    }
+
+    /// <summary>The exact minimiser over β_j of the objective with the other coefficients fixed, z = x̃_jᵀR/n + q_j·β_j.</summary>
+    internal static double Update(Design design, int j, double z, double q, double l1, double l2)
+    {
+        if (!design.Shaped) return SoftThreshold(z, l1) / (q + l2);
+        double f = design.FactorOf(j);
+        return Math.Clamp(SoftThreshold(z, l1 * f) / (q + l2 * f), design.LowerOf(j), design.UpperOf(j));
+    }
+
+    /// <summary>Whether a coefficient at 0 with gradient v = x̃_jᵀR would move: the optimality conditions fail there.</summary>
+    internal static bool Violates(Design design, int j, double v, double nl1)
+    {
+        double a = nl1 * design.FactorOf(j);
+        return (v > a && design.UpperOf(j) > 0) || (v < -a && design.LowerOf(j) < 0);
     }
 
     internal static double SoftThreshold(double z, double threshold) =>
@@ -206,15 +249,14 @@ internal sealed class Residual
     {
         _yc.CopyTo(_r, 0);
         for (int j = 0; j < _design.P; j++)
-            if (beta[j] != 0) Kernels.AxpyShifted(-beta[j] / _design.Scale[j], _design.Column(j), _design.Center[j], _r);
+            if (beta[j] != 0) _design.AddTo(j, -beta[j], _r);
     }
 
     /// <summary>x̃_jᵀR.</summary>
-    public double Dot(int j) => Kernels.DotShifted(_design.Column(j), _design.Center[j], _r) / _design.Scale[j];
+    public double Dot(int j) => _design.Dot(j, _r);
 
     /// <summary>R ← R − δ·x̃_j.</summary>
-    public void Subtract(int j, double delta) =>
-        Kernels.AxpyShifted(-delta / _design.Scale[j], _design.Column(j), _design.Center[j], _r);
+    public void Subtract(int j, double delta) => _design.AddTo(j, -delta, _r);
 
     /// <summary>v = X̃ᵀR over the included columns, 0 for excluded ones.</summary>
     public void Gradient(Span<double> v)

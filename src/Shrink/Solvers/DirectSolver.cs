@@ -21,7 +21,8 @@ internal static class DirectSolver
     }
 
     /// <summary>
-    /// Solves (X̃_SᵀX̃_S + nλ2·I)·β_S = X̃_Sᵀỹ − shift over the columns S (shift may be empty for zero).
+    /// Solves (X̃_SᵀX̃_S + nλ2·F)·β_S = X̃_Sᵀỹ − shift over the columns S (shift may be empty for zero), F the
+    /// columns' penalty factors.
     /// </summary>
     /// <returns>-1 on success, else the design column index found to be linearly dependent on earlier ones.</returns>
     public static int SolveSubset(Design design, ReadOnlySpan<double> yc, int[] columns, ReadOnlySpan<double> shift, double l2, double relativePivot, Span<double> solution)
@@ -33,7 +34,7 @@ internal static class DirectSolver
         for (int a = 0; a < m; a++)
         {
             if (!shift.IsEmpty) rhs[a] -= shift[a];
-            gram[a * m + a] += n * l2;
+            gram[a * m + a] += n * l2 * design.FactorOf(columns[a]);
         }
         int dependent = Cholesky.Factor(gram, m, relativePivot);
         if (dependent >= 0) return columns[dependent];
@@ -88,7 +89,10 @@ internal static class DirectSolver
     {
         var source = design.Column(j);
         double c = design.Center[j], s = design.Scale[j];
-        for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
+        if (design.Root is { } root)
+            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s * root[i];
+        else
+            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
     }
 
     internal static int[] IncludedColumns(Design design) =>

@@ -19,7 +19,7 @@ internal sealed class GramState
         _columns = new double[design.P][];
         Xty = new double[design.P];
         for (int j = 0; j < design.P; j++)
-            Xty[j] = design.Excluded[j] ? 0 : Kernels.DotShifted(design.Column(j), design.Center[j], yc) / design.Scale[j];
+            Xty[j] = design.Excluded[j] ? 0 : design.Dot(j, yc);
         YSquared = Kernels.Dot(yc, yc);
     }
 
@@ -104,14 +104,16 @@ internal sealed class GramState
             return;
         }
         int n = _design.N, p = _design.P, b = missing.Length;
-        // The new features' transformed columns, side by side: t_a = (x_j − c_j)/s_j, centred so that
-        // x̃_kᵀt_a = (x_kᵀt_a − c_k·Σt_a)/s_k needs no further centring of x_k.
+        // The new features' transformed columns, side by side: t_a = w∘(x_j − c_j)/s_j (one √w from x̃_j, one for
+        // x̃_k), so that x̃_kᵀx̃_j = (x_kᵀt_a − c_k·Σt_a)/s_k needs no transformed copy of x_k.
         var t = new double[b * n];
         var tSum = new double[b];
         for (int a = 0; a < b; a++)
         {
-            DirectSolver.Transformed(_design, missing[a], t.AsSpan(a * n, n));
-            tSum[a] = Kernels.Sum(t.AsSpan(a * n, n));
+            var ta = t.AsSpan(a * n, n);
+            DirectSolver.Transformed(_design, missing[a], ta);
+            if (_design.Root is { } root) System.Numerics.Tensors.TensorPrimitives.Multiply(ta, root, ta);
+            tSum[a] = Kernels.Sum(ta);
         }
         var result = new double[b][];
         for (int a = 0; a < b; a++) result[a] = new double[p];
@@ -145,7 +147,7 @@ internal static class GramDescent
         double threshold = previousL1 > 0 ? 2 * l1 - previousL1 : l1;
         var likely = new List<int>();
         for (int j = 0; j < p; j++)
-            if (!design.Excluded[j] && (beta[j] != 0 || Math.Abs(g[j]) / n > threshold)) likely.Add(j);
+            if (!design.Excluded[j] && (beta[j] != 0 || Math.Abs(g[j]) / n > threshold * design.FactorOf(j))) likely.Add(j);
         state.Prefetch(likely);
 
         var included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
@@ -249,6 +251,11 @@ internal static class GramDescent
 
             var current = new double[m];
             for (int a = 0; a < m; a++) current[a] = beta[active[a]];
+            for (int a = 0; a < m; a++)
+            {
+                int j = active[a];
+                if (extrapolated[a] < state.Design.LowerOf(j) || extrapolated[a] > state.Design.UpperOf(j)) return;
+            }
             if (Objective(state, active, extrapolated, l1, l2) >= Objective(state, active, current, l1, l2)) return;
             for (int a = 0; a < m; a++)
             {
@@ -264,6 +271,7 @@ internal static class GramDescent
         {
             int n = state.Design.N;
             double quadratic = 0, linear = 0, l1Norm = 0, l2Sq = 0;
+            var design = state.Design;
             for (int a = 0; a < active.Length; a++)
             {
                 if (b[a] == 0) continue;
@@ -272,8 +280,8 @@ internal static class GramDescent
                 for (int c = 0; c < active.Length; c++) s += column[active[c]] * b[c];
                 quadratic += b[a] * s;
                 linear += b[a] * state.Xty[active[a]];
-                l1Norm += Math.Abs(b[a]);
-                l2Sq += b[a] * b[a];
+                l1Norm += design.FactorOf(active[a]) * Math.Abs(b[a]);
+                l2Sq += design.FactorOf(active[a]) * b[a] * b[a];
             }
             return (state.YSquared - 2 * linear + quadratic) / (2.0 * n) + l1 * l1Norm + 0.5 * l2 * l2Sq;
         }
@@ -282,18 +290,19 @@ internal static class GramDescent
     private static double Sweep(GramState state, ReadOnlySpan<int> coordinates, Span<double> g, double[] q, double l1, double l2, int n, Span<double> beta)
     {
         double largest = 0;
+        var design = state.Design;
         foreach (int j in coordinates)
         {
             double old = beta[j];
-            // A zero coefficient whose gradient is inside the threshold stays zero: no Gram column needed.
-            if (old == 0 && Math.Abs(g[j]) <= n * l1) continue;
+            // A zero coefficient that its gradient would not move stays zero: no Gram column needed.
+            if (old == 0 && !CoordinateDescent.Violates(design, j, g[j], n * l1)) continue;
             double z = g[j] / n + q[j] * old;
-            double updated = CoordinateDescent.SoftThreshold(z, l1) / (q[j] + l2);
+            double updated = CoordinateDescent.Update(design, j, z, q[j], l1, l2);
             double delta = updated - old;
             if (delta == 0) continue;
             beta[j] = updated;
             Kernels.Axpy(-delta, state.Column(j), g);
-            double decrease = 0.5 * (q[j] + l2) * delta * delta;
+            double decrease = 0.5 * (q[j] + l2 * design.FactorOf(j)) * delta * delta;
             if (decrease > largest) largest = decrease;
         }
         return largest;
@@ -322,7 +331,7 @@ internal static class GramDescent
 
     /// <summary>The duality gap from g alone.</summary>
     internal static double Gap(GramState state, ReadOnlySpan<double> g, ReadOnlySpan<double> beta, int n, double l1, double l2) =>
-        DualityGap.Compute(g, beta, ResidualSquared(state, g, beta), n, l1, l2);
+        DualityGap.Compute(g, beta, ResidualSquared(state, g, beta), n, l1, l2, state.Design);
 
     /// <summary>
     /// Largest active set solved directly (m³/3 flops, no pass over the data). On correlated designs coordinate
@@ -336,10 +345,16 @@ internal static class GramDescent
     /// <summary>The active-set solve of <see cref="CoordinateDescent"/>, with the Gram block from the cache: O(m³), no pass over the data.</summary>
     private static double Polish(GramState state, Span<double> g, double l1, double l2, Span<double> beta, double gap)
     {
-        int n = state.Design.N;
+        var design = state.Design;
+        int n = design.N;
         var active = new List<int>();
+        var pinned = new List<int>();
         for (int j = 0; j < beta.Length; j++)
-            if (beta[j] != 0) active.Add(j);
+        {
+            if (beta[j] == 0) continue;
+            if (beta[j] == design.LowerOf(j) || beta[j] == design.UpperOf(j)) pinned.Add(j);
+            else active.Add(j);
+        }
         int m = active.Count;
         if (m == 0 || (l2 == 0 && m >= n) || m > MaxPolishSize) return gap;
         // The factor of X̃_AᵀX̃_A + nλ2·I is kept between calls and grown row by row as features enter, so along a
@@ -348,10 +363,15 @@ internal static class GramDescent
         if (!factor.Ensure(state, active, n * l2)) return gap;
         active = factor.Order.ToList();
         var rhs = new double[m];
-        for (int u = 0; u < m; u++) rhs[u] = state.Xty[active[u]] - n * l1 * Math.Sign(beta[active[u]]);
+        for (int u = 0; u < m; u++)
+        {
+            int j = active[u];
+            rhs[u] = state.Xty[j] - n * l1 * design.FactorOf(j) * Math.Sign(beta[j]);
+            foreach (int k in pinned) rhs[u] -= state.Column(k)[j] * beta[k];
+        }
         factor.Solve(rhs);
         var previous = beta.ToArray();
-        CoordinateDescent.StepTowards(beta, active, rhs);
+        CoordinateDescent.StepTowards(design, beta, active, rhs);
         Gradient(state, beta, g);
         double polished = Gap(state, g, beta, n, l1, l2);
         if (polished < gap) return polished;
@@ -416,7 +436,7 @@ internal sealed class IncrementalCholesky
             var lk = _rows[k];
             row[k] = (column[_order[k]] - Kernels.Dot(lk.AsSpan(0, k), row.AsSpan(0, k))) / lk[k];
         }
-        double diagonal = column[j] + _shift;
+        double diagonal = column[j] + _shift * state.Design.FactorOf(j);
         double d = diagonal - Kernels.Dot(row.AsSpan(0, m), row.AsSpan(0, m));
         if (!(d > 1e-12 * diagonal)) return false;
         row[m] = Math.Sqrt(d);

@@ -43,7 +43,10 @@ internal static class GramKernel
                 var source = design.Column(j).Slice(r0, rows);
                 var target = block.AsSpan(a * rows, rows);
                 double c = design.Center[j], s = design.Scale[j];
-                for (int i = 0; i < rows; i++) target[i] = (source[i] - c) / s;
+                if (design.Root is { } root)
+                    for (int i = 0; i < rows; i++) target[i] = (source[i] - c) / s * root[r0 + i];
+                else
+                    for (int i = 0; i < rows; i++) target[i] = (source[i] - c) / s;
                 if (!xty.IsEmpty) xty[a] += Kernels.Dot(target, ycArray.AsSpan(r0, rows));
             }
             int blockRows = rows;

@@ -60,6 +60,33 @@ internal static class Kernels
         for (; i < x.Length; i++) r[i] += alpha * (x[i] - shift);
     }
 
+    /// <summary>Σ (x_i − shift)·s_i·r_i: <see cref="DotShifted"/> with a row scale (√weights).</summary>
+    public static double DotShiftedScaled(ReadOnlySpan<double> x, double shift, ReadOnlySpan<double> s, ReadOnlySpan<double> r)
+    {
+        var acc = Vector<double>.Zero;
+        var c = new Vector<double>(shift);
+        int i = 0, w = Vector<double>.Count;
+        for (; i <= x.Length - w; i += w)
+            acc += (new Vector<double>(x.Slice(i, w)) - c) * new Vector<double>(s.Slice(i, w)) * new Vector<double>(r.Slice(i, w));
+        double total = Vector.Sum(acc);
+        for (; i < x.Length; i++) total += (x[i] - shift) * s[i] * r[i];
+        return total;
+    }
+
+    /// <summary>r += alpha·s∘(x − shift).</summary>
+    public static void AxpyShiftedScaled(double alpha, ReadOnlySpan<double> x, double shift, ReadOnlySpan<double> s, Span<double> r)
+    {
+        var a = new Vector<double>(alpha);
+        var c = new Vector<double>(shift);
+        int i = 0, w = Vector<double>.Count;
+        for (; i <= x.Length - w; i += w)
+        {
+            var updated = new Vector<double>(r.Slice(i, w)) + a * new Vector<double>(s.Slice(i, w)) * (new Vector<double>(x.Slice(i, w)) - c);
+            updated.CopyTo(r.Slice(i, w));
+        }
+        for (; i < x.Length; i++) r[i] += alpha * s[i] * (x[i] - shift);
+    }
+
     /// <summary>True when every value equals the first (a constant column carries no information beyond an intercept).</summary>
     public static bool IsConstant(ReadOnlySpan<double> a)
     {

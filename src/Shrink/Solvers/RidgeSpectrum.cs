@@ -132,6 +132,7 @@ internal sealed class RidgeSpectrum
     /// <summary>
     /// Leave-one-out residuals e_i/(1 − h_ii) of the linear smoother at λ2, the hat matrix including 1/n for the
     /// intercept: exact for ridge with the centring and scaling of the full data held fixed (as scikit-learn's RidgeCV).
+    /// With weights they are those of the √w-scaled problem, √w_i·e_i/(1 − h_ii).
     /// </summary>
     /// <returns>The generalized cross-validation score mean(e²)/(1 − tr(H)/n)² at the same λ2.</returns>
     public double LeaveOneOutResiduals(double l2, bool intercept, Span<double> result)
@@ -144,7 +145,8 @@ internal sealed class RidgeSpectrum
         for (int i = 0; i < n; i++)
         {
             var row = u.AsSpan(i * _k, _k);
-            double fitted = 0, hat = intercept ? 1.0 / n : 0;
+            // The intercept's column in the weighted problem is √w, so its share of the hat diagonal is w_i/n.
+            double fitted = 0, hat = !intercept ? 0 : _design.Root is { } root ? root[i] * root[i] / n : 1.0 / n;
             for (int c = 0; c < _k; c++)
             {
                 fitted += row[c] * weights[c] * _uty[c];
