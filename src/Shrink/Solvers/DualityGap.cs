@@ -58,6 +58,7 @@ internal static class DualityGap
     private static double Shaped(ReadOnlySpan<double> v, ReadOnlySpan<double> beta, double residualSquared, int n, double l1, double l2, Design d)
     {
         double s = 1, penalty = 0, unpenalizedGain = 0;
+        var free = new bool[beta.Length];
         for (int j = 0; j < beta.Length; j++)
         {
             if (d.Excluded[j]) continue;
@@ -66,21 +67,23 @@ internal static class DualityGap
             if (c > 0) continue;
             if (a == 0)
             {
-                bool free = (w > 0 && double.IsPositiveInfinity(d.UpperOf(j))) || (w < 0 && double.IsNegativeInfinity(d.LowerOf(j)));
-                if (free && d.NormSquaredOverN[j] > 0) unpenalizedGain += w * w / (2 * d.NormSquaredOverN[j]);
+                // Its dual constraint is x̃_jᵀθ = 0: θ is taken to meet it (v_j read as 0), and what that ignores is
+                // bounded by the coordinate-step gain.
+                free[j] = (w > 0 && double.IsPositiveInfinity(d.UpperOf(j))) || (w < 0 && double.IsNegativeInfinity(d.LowerOf(j)));
+                if (free[j] && d.NormSquaredOverN[j] > 0) unpenalizedGain += w * w / (2 * d.NormSquaredOverN[j]);
                 continue;
             }
             if (w > a && double.IsPositiveInfinity(d.UpperOf(j))) s = Math.Min(s, a / w);
             if (w < -a && double.IsNegativeInfinity(d.LowerOf(j))) s = Math.Min(s, a / -w);
         }
-        double conjugate = 0;
+        double conjugate = 0, vDotBeta = 0;
         for (int j = 0; j < beta.Length; j++)
         {
-            if (d.Excluded[j]) continue;
+            if (d.Excluded[j] || free[j]) continue;
             double f = d.FactorOf(j), a = l1 * f, c = l2 * f, w = s * v[j] / n;
             conjugate += Conjugate(w, a, c, d.LowerOf(j), d.UpperOf(j));
+            vDotBeta += v[j] * beta[j];
         }
-        double vDotBeta = Kernels.Dot(v, beta);
         return 0.5 * (1 - s) * (1 - s) * residualSquared / n + penalty - s * vDotBeta / n + conjugate + unpenalizedGain;
     }
 
