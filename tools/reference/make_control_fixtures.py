@@ -148,8 +148,11 @@ def controls(ds, rng):
                 lower[j] = -abs(v)
             else:
                 upper[j] = abs(v)
+    # Adaptive-lasso weights: 1/|b_j| of that ridge fit on the standardized scale
+    # (4 significant digits, so the call stays readable).
+    adaptive = np.array([float(f"{1.0 / abs(t):.4g}") for t in g * sd])
     return dict(w=w, o=o, foldid=foldid, pf=pf, lower=lower, upper=upper,
-                exclude=[p - 1], pf_inf=4)
+                exclude=[p - 1], pf_inf=4, adaptive=adaptive)
 
 
 # --------------------------------------------------------------------------
@@ -249,6 +252,11 @@ class Spec:
         return ent
 
 
+def sd_of(X):
+    """Population sd of each column (1/n, mean subtracted)."""
+    return np.sqrt(((X - X.mean(axis=0)) ** 2).mean(axis=0))
+
+
 def glmnet_specs(ds, ctl):
     p = ds["X"].shape[1]
     F = ds["fit_factors"]
@@ -277,6 +285,10 @@ def glmnet_specs(ds, ctl):
         S.append(Spec(f"pf-a{a:g}-int-std", "fit", a, pf=pf, factors=F))
     S.append(Spec("pf-a1-int-raw", "fit", 1.0, std=False, pf=pf, factors=F))
     S.append(Spec("pf-w-a0.5-noint-std", "fit", 0.5, icpt=False, w=True, pf=pf, factors=F))
+    # adaptive lasso, done the glmnet way: penalty factors 1/|b_ridge| (standardized)
+    S.append(Spec("adaptive-a1-int-std", "fit", 1.0, pf=list(ctl["adaptive"]), factors=F))
+    S.append(Spec("adaptive-w-a1-int-raw", "fit", 1.0, std=False, w=True,
+                  pf=[float(f"{t:.4g}") for t in ctl["adaptive"] * sd_of(ds["X"])], factors=F))
     # exclude, and a factor Inf (glmnet turns it into exclude)
     S.append(Spec("excl-a1-int-std", "fit", 1.0, pf=pf_inf, exclude=excl, factors=F))
     S.append(Spec("excl-a0.5-noint-raw", "fit", 0.5, std=False, icpt=False, exclude=excl,
