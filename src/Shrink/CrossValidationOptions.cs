@@ -78,4 +78,26 @@ public sealed record CrossValidationOptions
             _l1Ratios = value?.ToArray();
         }
     }
+
+    private readonly IReadOnlyList<double>? _gammas;
+
+    /// <summary>
+    /// Relaxed lasso: the γ values to search together with λ (each in [0, 1]; 1 is the penalized fit and is added when
+    /// missing, as glmnet). The pair with the smallest error wins (ties to the larger λ, then the larger γ); the
+    /// one-standard-error rule takes the largest λ, then the largest γ, within one standard error of that minimum.
+    /// Null: no relaxation (or only the fit's own <see cref="FitOptions.RelaxGamma"/>).
+    /// </summary>
+    public IReadOnlyList<double>? Gammas
+    {
+        get => _gammas;
+        init
+        {
+            if (value is not null)
+            {
+                if (value.Count == 0) throw Throw.Error("'gamma' must list at least one value; got an empty list");
+                foreach (double g in value) Throw.IfOutOfRange(!(g >= 0 && g <= 1), "gamma", "in [0, 1]", g);
+            }
+            _gammas = value?.ToArray();
+        }
+    }
 }

@@ -20,6 +20,9 @@ public sealed class CrossValidationCurve
     /// <summary>The L1 ratio, in the convention's units.</summary>
     public double L1Ratio { get; }
 
+    /// <summary>γ of a relaxed-lasso curve (its path holds the blends); null otherwise.</summary>
+    public double? Gamma { get; internal init; }
+
     /// <summary>The path fitted on all the data (its grid is the one every fold used).</summary>
     public RegularizationPath Path { get; }
 
@@ -54,7 +57,9 @@ public sealed class CrossValidationCurve
 /// <summary>The outcome of cross-validation: the curve(s), the choice and the model refitted on all the data.</summary>
 public sealed class CrossValidationResult
 {
-    internal CrossValidationResult(IReadOnlyList<CrossValidationCurve> curves, int best, LambdaChoice choice, ErrorMeasure measure, int[]? foldIds, string method)
+    /// <param name="chosenIndex">The λ index when the choice was made across curves (relaxed lasso); else by the rule on the best curve.</param>
+    internal CrossValidationResult(IReadOnlyList<CrossValidationCurve> curves, int best, LambdaChoice choice, ErrorMeasure measure, int[]? foldIds, string method,
+        int? chosenIndex = null)
     {
         Curves = curves;
         Best = curves[best];
@@ -62,13 +67,13 @@ public sealed class CrossValidationResult
         Measure = measure;
         FoldIds = foldIds;
         Method = method;
-        ChosenIndex = choice == LambdaChoice.Min ? Best.IndexMin : Best.Index1Se;
+        ChosenIndex = chosenIndex ?? (choice == LambdaChoice.Min ? Best.IndexMin : Best.Index1Se);
     }
 
     /// <summary>One curve per L1 ratio searched, in the order given.</summary>
     public IReadOnlyList<CrossValidationCurve> Curves { get; }
 
-    /// <summary>The curve of the L1 ratio with the smallest minimum error.</summary>
+    /// <summary>The curve of the L1 ratio with the smallest minimum error; for a relaxed lasso, the chosen γ's curve.</summary>
     public CrossValidationCurve Best { get; }
 
     /// <summary>The rule used to choose λ.</summary>
@@ -91,6 +96,9 @@ public sealed class CrossValidationResult
 
     /// <summary>The chosen L1 ratio.</summary>
     public double L1Ratio => Best.L1Ratio;
+
+    /// <summary>The chosen γ of a relaxed lasso (null without relaxation).</summary>
+    public double? Gamma => Best.Gamma;
 
     /// <summary>The model at the chosen λ and L1 ratio, fitted on all the data.</summary>
     public LinearModel Model => Best.Path.Model(ChosenIndex);

@@ -12,6 +12,12 @@ internal static class CrossValidator
     {
         var baseFit = Regression.CheckPathOptions(options.Path);
         Regression.CheckShape(data);
+        // Adaptive factors come from one initial fit on all the data, shared by every fold.
+        if (baseFit.Adaptive is not null)
+        {
+            baseFit = AdaptiveLasso.Resolve(data, baseFit);
+            options = options with { Path = options.Path with { Fit = baseFit } };
+        }
         int n = data.Rows;
         var ratios = options.L1Ratios ?? [baseFit.EffectiveL1Ratio];
         var fits = ratios.Select(r => options.L1Ratios is null ? baseFit : baseFit with
@@ -30,8 +36,43 @@ internal static class CrossValidator
 
         int[] folds = AssignFolds(n, options);
         int k = folds.Max() + 1;
-        var curves = fits.Select(f => KFold(data, options with { Path = options.Path with { Fit = f } }, f, folds, k, stepDone)).ToArray();
+        var gammas = Gammas(options, baseFit);
+        if (gammas is not null)
+        {
+            if (options.L1Ratios is { Count: > 1 }) throw Throw.Error("relaxed cross-validation searches γ with one L1 ratio; give one 'l1-ratio', not several");
+            if (baseFit.EffectiveL1Ratio == 0) throw Throw.Error("the relaxed lasso needs an L1 penalty to select features; use lasso or elasticnet, not ridge");
+            var relaxed = KFold(data, options, baseFit, folds, k, stepDone, gammas);
+            var (curve, index) = ChooseRelaxed(relaxed, options.Choose);
+            return new CrossValidationResult(relaxed, curve, options.Choose, options.Measure, folds, "k-fold", index);
+        }
+        var curves = fits.Select(f => KFold(data, options with { Path = options.Path with { Fit = f } }, f, folds, k, stepDone, null)[0]).ToArray();
         return new CrossValidationResult(curves, BestCurve(curves), options.Choose, options.Measure, folds, "k-fold");
+    }
+
+    /// <summary>The γ values searched, sorted, with 1 (the penalized fit) added as glmnet does; null without relaxation.</summary>
+    private static double[]? Gammas(CrossValidationOptions options, FitOptions fit)
+    {
+        var given = options.Gammas ?? (fit.RelaxGamma is { } g ? [g] : null);
+        return given?.Append(1.0).Distinct().Order().ToArray();
+    }
+
+    /// <summary>
+    /// The (γ, λ) pair: the smallest mean error over all pairs (ties to the larger λ, then the larger γ), or for the
+    /// one-standard-error rule the largest λ, then the largest γ, whose error is within one standard error of it.
+    /// </summary>
+    private static (int Curve, int Index) ChooseRelaxed(CrossValidationCurve[] curves, LambdaChoice choice)
+    {
+        int count = curves[0].Mean.Count;
+        (int c, int l) best = (curves.Length - 1, 0);
+        for (int l = 0; l < count; l++)
+            for (int c = curves.Length - 1; c >= 0; c--)
+                if (curves[c].Mean[l] < curves[best.c].Mean[best.l]) best = (c, l);
+        if (choice == LambdaChoice.Min) return best;
+        double bound = curves[best.c].Mean[best.l] + curves[best.c].StandardError[best.l];
+        for (int l = 0; l < count; l++)
+            for (int c = curves.Length - 1; c >= 0; c--)
+                if (curves[c].Mean[l] <= bound) return (c, l);
+        return best;
     }
 
     private static int BestCurve(CrossValidationCurve[] curves)
@@ -65,16 +106,22 @@ internal static class CrossValidator
         return folds;
     }
 
-    private static CrossValidationCurve KFold(Dataset data, CrossValidationOptions options, FitOptions fit, int[] folds, int k, Action? stepDone)
+    /// <param name="gammas">Relaxed lasso: one curve per γ from the same penalized fits and refits; null for one plain curve.</param>
+    private static CrossValidationCurve[] KFold(Dataset data, CrossValidationOptions options, FitOptions fit, int[] folds, int k, Action? stepDone, double[]? gammas)
     {
+        fit = fit with { RelaxGamma = null };
         var full = Problem.Build(data, fit);
         var grid = PathFitter.Grid(full, options.Path);
-        var path = PathFitter.Run(full, data.FeatureNames, fit, grid, stepDone);
+        var path = PathFitter.Run(full, data.FeatureNames, fit, grid, stepDone, maxFeatures: options.Path.MaxFeatures);
+        // A path stopped by max-features sets the grid the folds use (as cv.glmnet).
+        if (path.Count < grid.Length) grid = grid[..path.Count];
+        var fullRefits = gammas is null ? null : PathFitter.Refits(full, data.FeatureNames, fit, path);
+        int curveCount = gammas?.Length ?? 1;
 
         // In covariance form every fold's Gram comes from one pass over the data, not one pass per fold.
         // (Weighted folds are left to their own Gram: each has its own weighted centring.)
         var foldGrams = FoldGrams.Pays(full, k) && grid.Length > 1 && data.WeightsArray is null ? new FoldGrams(data, fit.FitIntercept, folds, k) : null;
-        var foldError = new double[k][];
+        var foldError = new double[k][][];
         var foldSize = new double[k];
         try
         {
@@ -88,14 +135,22 @@ internal static class CrossValidator
                 var problem = Problem.Build(train, fit);
                 if (foldGrams is not null && GramState.Pays(problem.Design)) problem.UseGramState(foldGrams.For(f, problem));
                 var foldPath = PathFitter.Run(problem, data.FeatureNames, fit, grid, stepDone);
+                var refits = gammas is null ? null : PathFitter.Refits(problem, data.FeatureNames, fit, foldPath);
                 // The held-out rows need no checks of their own (their weights may well all be 0).
                 var testX = SubsetMatrix(data.Features, testRows);
                 var testY = Pick(data.TargetSpan.ToArray(), testRows)!;
                 var testOffset = Pick(data.OffsetArray, testRows);
                 var testWeights = Pick(data.WeightsArray, testRows);
-                var errors = new double[grid.Length];
-                for (int l = 0; l < grid.Length; l++)
-                    errors[l] = MeanError(foldPath.Model(l).Predict(testX), testY, testOffset, testWeights, options.Measure);
+                var errors = new double[curveCount][];
+                for (int c = 0; c < curveCount; c++)
+                {
+                    errors[c] = new double[grid.Length];
+                    for (int l = 0; l < grid.Length; l++)
+                    {
+                        var model = gammas is null ? foldPath.Model(l) : Relaxation.Blend(foldPath.Model(l), refits![l], gammas[c]);
+                        errors[c][l] = MeanError(model.Predict(testX), testY, testOffset, testWeights, options.Measure);
+                    }
+                }
                 foldError[f] = errors;
                 foldSize[f] = testWeights?.Sum() ?? testRows.Length;
             });
@@ -108,26 +163,35 @@ internal static class CrossValidator
 
         // Folds weighted by their size (their total weight, with weights); the standard error divides by K − 1 (as cv.glmnet).
         double total = foldSize.Sum();
-        var mean = new double[grid.Length];
-        var se = new double[grid.Length];
-        for (int l = 0; l < grid.Length; l++)
+        var curves = new CrossValidationCurve[curveCount];
+        for (int c = 0; c < curveCount; c++)
         {
-            double m = 0;
-            for (int f = 0; f < k; f++)
-                if (foldSize[f] > 0) m += foldSize[f] * foldError[f][l];
-            m /= total;
-            double v = 0;
-            for (int f = 0; f < k; f++)
-                if (foldSize[f] > 0) v += foldSize[f] * (foldError[f][l] - m) * (foldError[f][l] - m);
-            mean[l] = m;
-            se[l] = Math.Sqrt(v / total / (k - 1));
+            var mean = new double[grid.Length];
+            var se = new double[grid.Length];
+            for (int l = 0; l < grid.Length; l++)
+            {
+                double m = 0;
+                for (int f = 0; f < k; f++)
+                    if (foldSize[f] > 0) m += foldSize[f] * foldError[f][c][l];
+                m /= total;
+                double v = 0;
+                for (int f = 0; f < k; f++)
+                    if (foldSize[f] > 0) v += foldSize[f] * (foldError[f][c][l] - m) * (foldError[f][c][l] - m);
+                mean[l] = m;
+                se[l] = Math.Sqrt(v / total / (k - 1));
+            }
+            curves[c] = gammas is null
+                ? new CrossValidationCurve(fit.EffectiveL1Ratio, path, mean, se)
+                : new CrossValidationCurve(fit.EffectiveL1Ratio, PathFitter.Relaxed(full, path, fullRefits!, gammas[c]), mean, se) { Gamma = gammas[c] };
         }
-        return new CrossValidationCurve(fit.EffectiveL1Ratio, path, mean, se);
+        return curves;
     }
 
     private static CrossValidationCurve LeaveOneOut(Dataset data, CrossValidationOptions options, FitOptions fit, Action? stepDone)
     {
         var problem = Problem.Build(data, fit);
+        if (problem.Design.Shaped)
+            throw Throw.Error("exact leave-one-out needs the plain ridge penalty; with penalty factors, exclusions or bounds use k folds");
         var grid = PathFitter.Grid(problem, options.Path);
         var spectrum = new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: true);
         var path = PathFitter.Run(problem, data.FeatureNames, fit, grid, stepDone, spectrum);

@@ -35,10 +35,53 @@ internal static class PathFitter
     }
 
     /// <param name="spectrum">A ridge decomposition already made for this problem, to reuse.</param>
-    public static RegularizationPath Run(Problem problem, IReadOnlyList<string> names, FitOptions fit, double[] grid, Action? stepDone = null, RidgeSpectrum? spectrum = null)
+    /// <param name="maxFeatures">Stop after the first λ with more than this many non-zero coefficients (that λ included).</param>
+    public static RegularizationPath Run(Problem problem, IReadOnlyList<string> names, FitOptions fit, double[] grid, Action? stepDone = null, RidgeSpectrum? spectrum = null,
+        int? maxFeatures = null) =>
+        Run(problem, names, fit, grid, stepDone, spectrum, maxFeatures, out _);
+
+    /// <param name="refits">With <see cref="FitOptions.RelaxGamma"/> set, the least-squares refit per λ (null where there was none).</param>
+    public static RegularizationPath Run(Problem problem, IReadOnlyList<string> names, FitOptions fit, double[] grid, Action? stepDone, RidgeSpectrum? spectrum,
+        int? maxFeatures, out LinearModel?[]? refits)
+    {
+        var path = Penalized(problem, names, fit with { RelaxGamma = null }, grid, stepDone, spectrum, maxFeatures);
+        refits = null;
+        if (fit.RelaxGamma is not { } gamma || fit.Penalty == Penalty.Ols) return path;
+        refits = Refits(problem, names, fit, path);
+        return Relaxed(problem, path, refits, gamma);
+    }
+
+    /// <summary>The least-squares refit on each λ's support.</summary>
+    public static LinearModel?[] Refits(Problem problem, IReadOnlyList<string> names, FitOptions fit, RegularizationPath path)
+    {
+        var refits = new LinearModel?[path.Count];
+        var beta = new double[problem.P];
+        for (int k = 0; k < path.Count; k++)
+        {
+            for (int j = 0; j < problem.P; j++) beta[j] = path.Coefficients[k][j] * problem.Design.Scale[j];
+            refits[k] = Relaxation.Refit(problem, names, fit, beta);
+        }
+        return refits;
+    }
+
+    /// <summary>The path of blends γ·penalized + (1 − γ)·refit.</summary>
+    public static RegularizationPath Relaxed(Problem problem, RegularizationPath penalized, LinearModel?[] refits, double gamma)
+    {
+        var models = penalized.Models.Select((m, k) => Relaxation.Blend(m, refits[k], gamma)).ToArray();
+        var rss = models.Select(m => Relaxation.ResidualSquared(problem, m)).ToArray();
+        double tss = Kernels.Dot(problem.CenteredTarget, problem.CenteredTarget);
+        var r2 = rss.Select(value => tss > 0 ? 1 - value / tss : 0).ToArray();
+        // The relaxed models use as many parameters as they have non-zero coefficients.
+        double intercept = problem.FitIntercept ? 1 : 0;
+        return new RegularizationPath(models, r2, rss, () => models.Select(m => intercept + m.NonZeroCount).ToArray(), penalized.StopReason);
+    }
+
+    private static RegularizationPath Penalized(Problem problem, IReadOnlyList<string> names, FitOptions fit, double[] grid, Action? stepDone, RidgeSpectrum? spectrum,
+        int? maxFeatures)
     {
         int p = problem.P, count = grid.Length;
         var models = new LinearModel[count];
+        string? stopReason = null;
         var rss = new double[count];
         var betas = new double[count][];
         var beta = new double[p];
@@ -64,11 +107,22 @@ internal static class PathFitter
             }
             betas[k] = (double[])beta.Clone();
             stepDone?.Invoke();
+            if (maxFeatures is { } limit && models[k].NonZeroCount > limit && k < count - 1)
+            {
+                stopReason = $"stopped at λ {k + 1} of {count}: {models[k].NonZeroCount} features have entered, more than max-features {limit}";
+                for (int rest = k + 1; rest < count; rest++) stepDone?.Invoke();
+                Array.Resize(ref models, k + 1);
+                Array.Resize(ref rss, k + 1);
+                Array.Resize(ref betas, k + 1);
+                break;
+            }
         }
 
         double tss = Kernels.Dot(problem.CenteredTarget, problem.CenteredTarget);
         var r2 = rss.Select(value => tss > 0 ? 1 - value / tss : 0).ToArray();
-        return new RegularizationPath(models, r2, rss, () => DegreesOfFreedom(problem, fit, models, betas, spectrum));
+        var kept = models;
+        var keptBetas = betas;
+        return new RegularizationPath(models, r2, rss, () => DegreesOfFreedom(problem, fit, kept, keptBetas, spectrum), stopReason);
     }
 
     private static double[] DegreesOfFreedom(Problem problem, FitOptions fit, LinearModel[] models, double[][] betas, RidgeSpectrum? spectrum)

@@ -38,6 +38,23 @@ public sealed record PathOptions
         }
     }
 
+    private readonly int? _maxFeatures;
+
+    /// <summary>
+    /// Stop the path at the first λ where more than this many features are non-zero, that λ included (glmnet's dfmax;
+    /// unlike glmnet, it also applies to an explicit grid and may stop before the 5th λ). ≥ 0; null for no limit.
+    /// The path's <see cref="RegularizationPath.StopReason"/> says where it stopped.
+    /// </summary>
+    public int? MaxFeatures
+    {
+        get => _maxFeatures;
+        init
+        {
+            if (value is { } v) Throw.IfOutOfRange(v < 0, "max-features", "≥ 0", v);
+            _maxFeatures = value;
+        }
+    }
+
     /// <summary>An explicit grid in the convention's units: non-empty, finite, ≥ 0, strictly decreasing.</summary>
     public IReadOnlyList<double>? Lambdas
     {

@@ -44,8 +44,7 @@ internal sealed class Problem
     public static Problem Build(Dataset data, bool fitIntercept, bool standardize) =>
         Build(data, new FitOptions { FitIntercept = fitIntercept, Standardize = standardize });
 
-    /// <param name="extraFactors">Factors multiplying the user's (the adaptive lasso's), or null.</param>
-    public static Problem Build(Dataset data, FitOptions options, double[]? extraFactors = null)
+    public static Problem Build(Dataset data, FitOptions options)
     {
         bool fitIntercept = options.FitIntercept, standardize = options.Standardize;
         var x = data.Features;
@@ -91,14 +90,14 @@ internal sealed class Problem
         }
 
         var dataExcluded = (bool[])excluded.Clone();
-        var (factor, lower, upper) = FeatureControls(data, options, scale, excluded, extraFactors);
+        var (factor, reported, lower, upper) = FeatureControls(data, options, scale, excluded);
         var names = data.FeatureNames;
         var controls = new ModelControls
         {
             Weighted = w is not null,
             HasOffset = data.OffsetArray is not null,
-            PenaltyFactors = factor is null ? null : Enumerable.Range(0, p).Where(j => !excluded[j]).ToDictionary(j => names[j], j => factor[j], StringComparer.Ordinal),
-            Excluded = factor is null ? null : Enumerable.Range(0, p).Where(j => excluded[j] && !dataExcluded[j]).Select(j => names[j]).ToArray() is { Length: > 0 } e ? e : null,
+            PenaltyFactors = reported is null ? null : Enumerable.Range(0, p).Where(j => !excluded[j]).ToDictionary(j => names[j], j => reported[j], StringComparer.Ordinal),
+            Excluded = Enumerable.Range(0, p).Where(j => excluded[j] && !dataExcluded[j]).Select(j => names[j]).ToArray() is { Length: > 0 } e ? e : null,
             LowerBounds = Finite(lower, scale, names),
             UpperBounds = Finite(upper, scale, names),
         };
@@ -152,8 +151,8 @@ internal sealed class Problem
     /// columns, excluded ones counted as 1 (glmnet's rule, so that excluding a feature does not move the others'
     /// penalty); bounds are moved to the standardized scale, b̃ = b·scale.
     /// </summary>
-    private static (double[]? Factor, double[]? Lower, double[]? Upper) FeatureControls(Dataset data, FitOptions options, double[] scale,
-        bool[] excluded, double[]? extraFactors)
+    private static (double[]? Factor, double[]? Reported, double[]? Lower, double[]? Upper) FeatureControls(Dataset data, FitOptions options, double[] scale,
+        bool[] excluded)
     {
         var names = data.FeatureNames;
         int p = names.Count;
@@ -162,15 +161,13 @@ internal sealed class Problem
         int Find(string option, string name) => index.TryGetValue(name, out int j) ? j
             : throw Throw.Error($"'{option}' names feature '{name}', which is not in the data (features: {Names.List(names)})");
 
-        double[]? factor = null;
-        if (options.PenaltyFactors is { Count: > 0 } || options.Exclude is { Count: > 0 } || extraFactors is not null)
+        double[]? factor = null, reported = null;
+        if (options.PenaltyFactors is { Count: > 0 } || options.Exclude is { Count: > 0 })
         {
             factor = new double[p];
             Array.Fill(factor, 1.0);
             if (options.PenaltyFactors is { } given)
                 foreach (var (name, f) in given) factor[Find("penalty-factor", name)] = f;
-            if (extraFactors is not null)
-                for (int j = 0; j < p; j++) factor[j] *= extraFactors[j];
             if (options.Exclude is { } exclude)
                 foreach (var name in exclude) factor[Find("exclude", name)] = double.PositiveInfinity;
             for (int j = 0; j < p; j++)
@@ -178,6 +175,9 @@ internal sealed class Problem
             double sum = factor.Sum();
             if (!(sum > 0)) throw Throw.Error("every penalty factor is 0: nothing is penalized, so there is no λ to choose; leave at least one feature penalized, or fit least squares");
             for (int j = 0; j < p; j++) factor[j] *= p / sum;
+            if (options.PenaltyFactors is { Count: > 0 }) reported = factor;
+            // Exclusion alone (or equal factors) leaves the plain penalty, whose closed forms still apply.
+            if (Enumerable.Range(0, p).All(j => excluded[j] || Math.Abs(factor[j] - 1) <= 1e-15)) factor = null;
         }
 
         double[]? lower = null, upper = null;
@@ -206,7 +206,7 @@ internal sealed class Problem
             if (lower is not null) lower[j] *= scale[j];
             if (upper is not null) upper[j] *= scale[j];
         }
-        return (factor, lower, upper);
+        return (factor, reported, lower, upper);
     }
 
     /// <summary>Objective at b = 0 (with the intercept, if any, at its optimum): ‖ỹ‖²/(2n).</summary>

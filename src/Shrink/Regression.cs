@@ -17,12 +17,15 @@ public static class Regression
         options ??= new FitOptions();
         options.CheckConsistent();
         CheckShape(data);
+        options = AdaptiveLasso.Resolve(data, options);
 
         var problem = Problem.Build(data, options);
         bool ols = options.Penalty == Penalty.Ols || options.Lambda == 0;
         double lambda = ols ? options.Lambda ?? 0 : options.Lambda ?? throw MissingLambda(problem, options);
         var beta = new double[problem.P];
-        return Engine.FitAt(problem, data.FeatureNames, options, lambda, beta);
+        var model = Engine.FitAt(problem, data.FeatureNames, options, lambda, beta);
+        if (options.RelaxGamma is not { } gamma || ols) return model;
+        return Relaxation.Blend(model, Relaxation.Refit(problem, data.FeatureNames, options, beta), gamma);
     }
 
     /// <summary>Fits a model on a feature matrix and target; names default to x1..xp.</summary>
@@ -39,8 +42,9 @@ public static class Regression
         options ??= new PathOptions();
         var fit = CheckPathOptions(options);
         CheckShape(data);
+        fit = AdaptiveLasso.Resolve(data, fit);
         var problem = Problem.Build(data, fit);
-        return PathFitter.Run(problem, data.FeatureNames, fit, PathFitter.Grid(problem, options), stepDone);
+        return PathFitter.Run(problem, data.FeatureNames, fit, PathFitter.Grid(problem, options), stepDone, maxFeatures: options.MaxFeatures);
     }
 
     /// <summary>
@@ -52,6 +56,18 @@ public static class Regression
     {
         ArgumentNullException.ThrowIfNull(data);
         return CrossValidator.Run(data, options ?? new CrossValidationOptions(), stepDone);
+    }
+
+    /// <summary>
+    /// The adaptive lasso's initial fit and penalty factors for these options (<see cref="FitOptions.Adaptive"/>, or the
+    /// defaults when it is null), as <see cref="Fit(Dataset, FitOptions?)"/>, Path and CrossValidate compute them.
+    /// </summary>
+    public static AdaptiveWeights AdaptiveWeights(Dataset data, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new FitOptions();
+        CheckShape(data);
+        return AdaptiveLasso.Compute(data, options, options.Adaptive ?? new AdaptiveOptions());
     }
 
     internal static FitOptions CheckPathOptions(PathOptions options)

@@ -11,8 +11,9 @@ public sealed class RegularizationPath
     private readonly Lazy<double[]> _degreesOfFreedom;
 
     /// <param name="degreesOfFreedom">Computed on first use: for the elastic net it costs a decomposition per λ.</param>
-    internal RegularizationPath(LinearModel[] models, double[] r2, double[] rss, Func<double[]> degreesOfFreedom)
+    internal RegularizationPath(LinearModel[] models, double[] r2, double[] rss, Func<double[]> degreesOfFreedom, string? stopReason = null)
     {
+        StopReason = stopReason;
         _models = models;
         _rss = rss;
         _degreesOfFreedom = new Lazy<double[]>(degreesOfFreedom);
@@ -24,6 +25,9 @@ public sealed class RegularizationPath
         NonZero = models.Select(m => m.NonZeroCount).ToArray();
         R2 = r2;
     }
+
+    /// <summary>Why the path ends before its grid does (<see cref="PathOptions.MaxFeatures"/>), or null when it covers the grid.</summary>
+    public string? StopReason { get; }
 
     /// <summary>Feature names, in coefficient order.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
