@@ -64,9 +64,10 @@ internal static class CrossValidator
     {
         int count = curves[0].Mean.Count;
         (int c, int l) best = (curves.Length - 1, 0);
+        // Fully relaxed fits on the same supports differ only by rounding: such near-ties go to the larger λ.
         for (int l = 0; l < count; l++)
             for (int c = curves.Length - 1; c >= 0; c--)
-                if (curves[c].Mean[l] < curves[best.c].Mean[best.l]) best = (c, l);
+                if (curves[c].Mean[l] < curves[best.c].Mean[best.l] * (1 - 1e-12)) best = (c, l);
         if (choice == LambdaChoice.Min) return best;
         double bound = curves[best.c].Mean[best.l] + curves[best.c].StandardError[best.l];
         for (int l = 0; l < count; l++)

@@ -92,6 +92,9 @@ internal static class Engine
         {
             if (beta[j] == 0) continue;
             coefficients[j] = beta[j] / problem.Design.Scale[j];
+            // At a bound, report the bound as given rather than (bound·scale)/scale.
+            if (problem.OriginalLower is { } lower && beta[j] == problem.Design.Lower![j]) coefficients[j] = lower[j];
+            if (problem.OriginalUpper is { } upper && beta[j] == problem.Design.Upper![j]) coefficients[j] = upper[j];
             if (problem.FitIntercept) intercept -= coefficients[j] * problem.Design.Center[j];
         }
 

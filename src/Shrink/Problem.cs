@@ -18,6 +18,12 @@ internal sealed class Problem
     public required double TargetScale { get; init; }
     public required bool FitIntercept { get; init; }
 
+    /// <summary>The bounds as given, on the original scale (null when none): a coefficient at a bound reports it exactly.</summary>
+    public double[]? OriginalLower { get; init; }
+
+    /// <inheritdoc cref="OriginalLower"/>
+    public double[]? OriginalUpper { get; init; }
+
     /// <summary>What every model fitted on this problem records of its controls.</summary>
     public ModelControls Controls { get; init; } = ModelControls.None;
 
@@ -91,6 +97,8 @@ internal sealed class Problem
 
         var dataExcluded = (bool[])excluded.Clone();
         var (factor, reported, lower, upper) = FeatureControls(data, options, scale, excluded);
+        var originalLower = lower is null ? null : OriginalBounds(data, options, false);
+        var originalUpper = upper is null ? null : OriginalBounds(data, options, true);
         var names = data.FeatureNames;
         var controls = new ModelControls
         {
@@ -98,8 +106,8 @@ internal sealed class Problem
             HasOffset = data.OffsetArray is not null,
             PenaltyFactors = reported is null ? null : Enumerable.Range(0, p).Where(j => !excluded[j]).ToDictionary(j => names[j], j => reported[j], StringComparer.Ordinal),
             Excluded = Enumerable.Range(0, p).Where(j => excluded[j] && !dataExcluded[j]).Select(j => names[j]).ToArray() is { Length: > 0 } e ? e : null,
-            LowerBounds = Finite(lower, scale, names),
-            UpperBounds = Finite(upper, scale, names),
+            LowerBounds = Finite(originalLower, names),
+            UpperBounds = Finite(originalUpper, names),
         };
         return new Problem
         {
@@ -113,15 +121,29 @@ internal sealed class Problem
             TargetScale = yScale,
             FitIntercept = fitIntercept,
             Controls = controls.IsEmpty ? ModelControls.None : controls,
+            OriginalLower = originalLower,
+            OriginalUpper = originalUpper,
         };
     }
 
-    private static IReadOnlyDictionary<string, double>? Finite(double[]? bounds, double[] scale, IReadOnlyList<string> names)
+    private static double[] OriginalBounds(Dataset data, FitOptions options, bool upper)
+    {
+        var names = data.FeatureNames;
+        var bounds = new double[names.Count];
+        Array.Fill(bounds, upper ? double.PositiveInfinity : options.Positive ? 0 : double.NegativeInfinity);
+        var given = upper ? options.UpperBounds : options.LowerBounds;
+        if (given is not null)
+            for (int j = 0; j < names.Count; j++)
+                if (given.TryGetValue(names[j], out double v)) bounds[j] = v;
+        return bounds;
+    }
+
+    private static IReadOnlyDictionary<string, double>? Finite(double[]? bounds, IReadOnlyList<string> names)
     {
         if (bounds is null) return null;
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int j = 0; j < bounds.Length; j++)
-            if (double.IsFinite(bounds[j])) result[names[j]] = bounds[j] / scale[j];
+            if (double.IsFinite(bounds[j])) result[names[j]] = bounds[j];
         return result;
     }
 

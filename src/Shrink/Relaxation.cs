@@ -19,9 +19,12 @@ internal static class Relaxation
         var design = problem.Design;
         var outside = new bool[problem.P];
         int selected = 0;
+        // At λmax a coefficient can come out at rounding level (1e-16) instead of exactly 0; refitting it would turn
+        // that noise into a full least-squares coefficient. Below 1e-12 of y's spread a coefficient moves no fitted value.
+        double negligible = 1e-12 * Math.Sqrt(problem.NullObjective * 2);
         for (int j = 0; j < problem.P; j++)
         {
-            outside[j] = penalized[j] == 0 || design.Excluded[j];
+            outside[j] = Math.Abs(penalized[j]) <= negligible || design.Excluded[j];
             if (!outside[j]) selected++;
         }
         if (selected == 0) return null;
