@@ -9,8 +9,8 @@ namespace Shrink.Cli;
 internal static class CvCommand
 {
     private static readonly string[] ValueOptions =
-        [.. ModelOptions.Values, .. GridOptions.Values, "lambda", "target", "features", "exclude", "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save"];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
+        [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save"];
+    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
@@ -19,7 +19,8 @@ internal static class CvCommand
         var l1Ratios = a.NumberList("l1-ratios", "in [0, 1]");
         var fit = ModelOptions.From(a);
         if (l1Ratios is not null && a.Text("penalty") is null) fit = fit with { Penalty = Penalty.ElasticNet };
-        var options = new CrossValidationOptions { Path = GridOptions.From(a, fit), L1Ratios = l1Ratios };
+        fit = ControlOptions.Apply(a, fit, gammaList: true);
+        var options = new CrossValidationOptions { Path = GridOptions.From(a, fit), L1Ratios = l1Ratios, Gammas = ControlOptions.Gammas(a) };
         string? foldColumn = a.Text("fold-column");
         switch (a.Text("folds"))
         {
@@ -50,16 +51,22 @@ internal static class CvCommand
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
-        var read = DataOptions.From(a, "cv") with { Auxiliary = foldColumn is null ? null : [foldColumn] };
+        var auxiliary = ControlOptions.Columns(a).ToList();
+        if (foldColumn is not null)
+        {
+            if (auxiliary.Contains(foldColumn)) throw new ShrinkException($"'--fold-column' '{foldColumn}' is also the weights or offset column");
+            auxiliary.Add(foldColumn);
+        }
+        var read = DataOptions.From(a, "cv") with { Auxiliary = auxiliary };
         var clock = Stopwatch.StartNew();
         var input = CsvData.ReadDataset(file, read);
-        var data = input.Data;
+        var data = ControlOptions.Dataset(input, a, file);
         if (foldColumn is not null) options = options with { FoldIds = FoldIds(input.Auxiliary[foldColumn], foldColumn, file) };
         double readSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
         int folds = options.LeaveOneOut ? 0 : options.FoldIds?.Distinct().Count() ?? options.Folds;
-        long steps = (long)(folds + 1) * (options.Path.Lambdas?.Count ?? options.Path.LambdaCount) * (l1Ratios?.Count ?? 1);
+        long steps = (long)(folds + 1) * (options.Path.Lambdas?.Count ?? options.Path.LambdaCount) * (options.Gammas is null ? l1Ratios?.Count ?? 1 : 1);
         var cv = ProgressBar.Run(console, !a.Has("json"), "cross-validating", steps, step => Regression.CrossValidate(data, options, step));
         double fitSeconds = clock.Elapsed.TotalSeconds;
 
@@ -94,7 +101,18 @@ internal static class CvCommand
                 ratios.AddRow((c == best ? "[green]" : "") + Report.Short(c.L1Ratio) + (c == best ? "[/]" : ""), Report.Short(c.LambdaMin), Report.Short(c.Mean[c.IndexMin]), Report.Short(c.Lambda1Se));
             console.Write(ratios);
         }
+        if (cv.Gamma is not null)
+        {
+            var gammas = new Table().Border(TableBorder.Rounded).Title("relaxed lasso: γ searched on the same folds (γ·penalized + (1 − γ)·least-squares refit)");
+            foreach (var column in new[] { "γ", "λmin", $"min CV {measure}", "non-zero" }) gammas.AddColumn(new TableColumn(column).RightAligned());
+            foreach (var c in cv.Curves)
+                gammas.AddRow((c == best ? "[green]" : "") + Report.Short(c.Gamma!.Value) + (c == best ? "[/]" : ""), Report.Short(c.LambdaMin), Report.Short(c.Mean[c.IndexMin]),
+                    c.Path.NonZero[c.IndexMin].ToString(CultureInfo.InvariantCulture));
+            console.Write(gammas);
+        }
         console.MarkupLine(Markup.Escape(Why(cv)));
+        if (ControlOptions.Describe(model) is { } controls) console.WriteLine(controls);
+        if (best.Path.StopReason is { } stop) console.WriteLine(stop);
         console.Write(Report.CoefficientTable(model, $"refitted on all {data.Rows} rows at λ = {Report.Short(cv.Lambda)}"));
         console.WriteLine(Report.Summary(model, data.Rows, data.Features.Columns));
         int aic = PathCommand.ArgMin(best.Path.Aic), bic = PathCommand.ArgMin(best.Path.Bic);
@@ -112,6 +130,10 @@ internal static class CvCommand
     internal static string Why(CrossValidationResult cv)
     {
         var best = cv.Best;
+        if (cv.Gamma is { } gamma)
+            return cv.Choice == LambdaChoice.OneStandardError
+                ? $"Chosen: λ = {Report.Short(cv.Lambda)}, γ = {Report.Short(gamma)}: the largest λ (then γ) whose CV error ({Report.Short(best.Mean[cv.ChosenIndex])}) is within one standard error of the smallest over every (λ, γ). Use --choose min for the minimum."
+                : $"Chosen: λ = {Report.Short(cv.Lambda)}, γ = {Report.Short(gamma)}, the pair with the smallest CV error ({Report.Short(best.Mean[cv.ChosenIndex])}).";
         return cv.Choice == LambdaChoice.OneStandardError
             ? $"Chosen: λ1se = {Report.Short(best.Lambda1Se)}, the largest λ whose CV error ({Report.Short(best.Mean[best.Index1Se])}) is within one standard error of the minimum ({Report.Short(best.Mean[best.IndexMin])} ± {Report.Short(best.StandardError[best.IndexMin])} at λmin = {Report.Short(best.LambdaMin)}): the simplest model that is about as good ({best.Path.NonZero[best.Index1Se]} non-zero vs {best.Path.NonZero[best.IndexMin]}). Use --choose min for λmin."
             : $"Chosen: λmin = {Report.Short(best.LambdaMin)}, the λ with the smallest CV error ({Report.Short(best.Mean[best.IndexMin])}).";
@@ -148,7 +170,23 @@ internal static class CvCommand
         Report.WriteArray(w, "df", best.Path.DegreesOfFreedom);
         Report.WriteArray(w, "aic", best.Path.Aic);
         Report.WriteArray(w, "bic", best.Path.Bic);
-        if (cv.Curves.Count > 1)
+        if (cv.Gamma is { } chosenGamma)
+        {
+            w.WriteNumber("gamma", chosenGamma);
+            w.WriteStartArray("gammas");
+            foreach (var c in cv.Curves)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("gamma", c.Gamma!.Value);
+                Report.WriteArray(w, "cv_mean", c.Mean);
+                Report.WriteArray(w, "cv_se", c.StandardError);
+                w.WriteNumber("lambda_min", c.LambdaMin);
+                w.WriteNumber("cv_min", c.Mean[c.IndexMin]);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        else if (cv.Curves.Count > 1)
         {
             w.WriteStartArray("l1_ratios");
             foreach (var c in cv.Curves)
@@ -164,6 +202,7 @@ internal static class CvCommand
         }
         w.WriteStartObject("model");
         Report.WriteModelFields(w, cv.Model);
+        ControlOptions.WriteJson(w, cv.Model, null);
         w.WriteNumber("n", data.Rows);
         w.WriteNumber("p", data.Features.Columns);
         w.WriteStartObject("timing");

@@ -8,29 +8,32 @@ namespace Shrink.Cli;
 /// <summary><c>shrink fit DATA --target COL [...]</c>: fit one model, print it, optionally save it.</summary>
 internal static class FitCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, "target", "features", "exclude", "save", "plot"];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
+    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, "target", "features", "exclude", "save", "plot"];
+    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
         var a = Arguments.Parse(args, "fit", ValueOptions, SwitchOptions);
         string path = a.Single("a data file (CSV or TSV with a header)", "fit");
-        var read = DataOptions.From(a, "fit");
-        var options = ModelOptions.From(a);
+        var read = DataOptions.From(a, "fit") with { Auxiliary = ControlOptions.Columns(a) };
+        var options = ControlOptions.Apply(a, ModelOptions.From(a));
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
         var clock = Stopwatch.StartNew();
-        var data = CsvData.ReadDataset(path, read);
+        var input = CsvData.ReadDataset(path, read);
+        var data = input with { Data = ControlOptions.Dataset(input, a, path) };
         double readSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var model = Regression.Fit(data.Data, options);
         double fitSeconds = clock.Elapsed.TotalSeconds;
+        // Reported as the fit computed it (the initial fit is cheap beside the lasso it serves).
+        var adaptive = options.Adaptive is null ? null : Regression.AdaptiveWeights(data.Data, options);
 
         if (a.Text("save") is { } save) ModelFile.Save(model, save);
         if (plot is not null)
             Shrink.Plotting.Plots.PredictedVsActual($"{Names.Of(model.Penalty)} on its {data.Data.Rows} training rows: {Path.GetFileName(path)}",
-                data.Data.Target, model.Predict(data.Data.Features), plot);
+                data.Data.Target, Predictions(model, data.Data), plot);
         if (!model.Diagnostics.Converged) stderr.WriteLine(Report.NotConverged(model));
         if (data.DroppedRows > 0 && a.Has("json")) stderr.WriteLine($"shrink: dropped {data.DroppedRows} rows with missing values");
 
@@ -39,6 +42,7 @@ internal static class FitCommand
             Report.WriteJson(stdout, w =>
             {
                 Report.WriteModelFields(w, model);
+                ControlOptions.WriteJson(w, model, adaptive);
                 w.WriteNumber("n", data.Data.Rows);
                 w.WriteNumber("p", data.Data.Features.Columns);
                 w.WriteNumber("dropped_rows", data.DroppedRows);
@@ -53,10 +57,16 @@ internal static class FitCommand
             console.Write(Report.CoefficientTable(model, $"{Markup.Escape(Path.GetFileName(path))}: predicting '{Markup.Escape(data.Data.TargetName)}'"));
             if (data.DroppedRows > 0) console.WriteLine($"dropped {data.DroppedRows} rows with missing values");
             console.WriteLine(Report.Summary(model, data.Data.Rows, data.Data.Features.Columns));
+            if (ControlOptions.Describe(model) is { } controls) console.WriteLine(controls);
+            if (adaptive is not null) console.WriteLine(ControlOptions.DescribeAdaptive(adaptive, options.Adaptive!.Nu));
             console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{(a.Text("save") is { } s ? $"; model saved to {s}" : "")}");
         }
         return Cli.Ok;
     }
+
+    /// <summary>The training rows' predictions, their offset included.</summary>
+    internal static double[] Predictions(LinearModel model, Dataset data) =>
+        data.Offset is { } offset ? model.Predict(data.Features, offset.ToArray()) : model.Predict(data.Features);
 }
 
 /// <summary>The data-selection options: target, features or exclude, drop-missing.</summary>

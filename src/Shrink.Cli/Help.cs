@@ -35,6 +35,17 @@ internal static class Help
           --no-standardize         penalize coefficients on the data's own scale
           --tolerance T            relative duality-gap tolerance in (0, 1) (default 1e-7)
           --max-iterations K       coordinate-descent sweeps (default 100000)
+        Controls:
+          --weights COL            observation weights (≥ 0; rescaled to sum to n, as glmnet); not a feature
+          --offset COL             a known part of the prediction, not fitted; not a feature
+          --penalty-factor F       per-feature factors: name=f,... or a two-column CSV file (name,factor);
+                                   0 = unpenalized, inf = excluded; rescaled to sum to p (as glmnet)
+          --lower name=v,...       lower bounds (each ≤ 0) on the original scale; --upper likewise (each ≥ 0)
+          --positive               every coefficient ≥ 0
+          --relax [--gamma G]      relaxed lasso: refit the selected features by least squares and blend,
+                                   G·penalized + (1 − G)·refit (default G = 0, the refit)
+          --adaptive               adaptive lasso: factors 1/|b|^ν from an initial fit; --nu V (default 1),
+                                   --adaptive-initial auto|ols|ridge, --initial-lambda L (default: by LOO)
         Output:
           --json                   one JSON object instead of the table
           --save MODEL.json        write the model file (for 'shrink predict')
@@ -47,7 +58,9 @@ internal static class Help
           --n-lambda K             number of λ values (default 100), from λmax down to
           --lambda-min-ratio E     E·λmax (default 1e-4 when n > p, else 1e-2), log-spaced
           --lambdas v1,v2,...      an explicit grid instead (strictly decreasing)
-          (plus --target, --features, --exclude, --drop-missing and the model options of 'shrink fit --help')
+          --max-features K         stop at the first λ with more than K non-zero coefficients (glmnet's dfmax)
+          (plus --target, --features, --exclude, --drop-missing, the model options and the controls
+          of 'shrink fit --help')
         """;
 
     public const string PathHelp = $"""
@@ -72,6 +85,7 @@ internal static class Help
           --measure mse|mae        error measure (default mse)
           --choose min|1se         λmin, or the largest λ within one SE of it (default 1se)
           --l1-ratios r1,r2,...    also search the elastic-net mix on the same folds
+          --relax [--gamma g1,...] relaxed lasso: search γ with λ (default 0, 0.25, 0.5, 0.75, 1)
         Output:
           --json                   the curve, λmin, λ1se, the choice and the refitted model
           --save MODEL.json        write the chosen model
@@ -80,10 +94,11 @@ internal static class Help
         """;
 
     public const string Predict = """
-        shrink predict MODEL.json DATA [--output FILE]
+        shrink predict MODEL.json DATA [--output FILE] [--offset COL]
 
           Columns of DATA are matched to the model's features by name; extra columns are ignored,
           a missing one is an error. Writes a CSV with one column, 'prediction', to stdout or FILE.
+          --offset COL   the new rows' offsets (required for a model fitted with an offset)
 
         """;
 

@@ -31,7 +31,7 @@ internal static class ModelOptions
 /// <summary>The λ-grid options shared by <c>path</c> and <c>cv</c>.</summary>
 internal static class GridOptions
 {
-    public static readonly string[] Values = ["n-lambda", "lambda-min-ratio", "lambdas"];
+    public static readonly string[] Values = ["n-lambda", "lambda-min-ratio", "lambdas", "max-features"];
 
     public static PathOptions From(Arguments a, FitOptions fit)
     {
@@ -40,6 +40,7 @@ internal static class GridOptions
         var options = new PathOptions { Fit = fit };
         if (a.Integer("n-lambda", "in [1, 10000]") is { } count) options = options with { LambdaCount = count };
         if (a.Number("lambda-min-ratio", "in (0, 1)") is { } ratio) options = options with { LambdaMinRatio = ratio };
+        if (a.Integer("max-features", "≥ 0") is { } max) options = options with { MaxFeatures = max };
         if (a.NumberList("lambdas", "≥ 0") is { } lambdas)
         {
             if (a.Text("n-lambda") is not null || a.Text("lambda-min-ratio") is not null)

@@ -8,20 +8,21 @@ namespace Shrink.Cli;
 /// <summary><c>shrink path DATA --target COL [...]</c>: fit a whole regularization path.</summary>
 internal static class PathCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, "lambda", "target", "features", "exclude", "plot"];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
+    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot"];
+    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout)
     {
         var a = Arguments.Parse(args, "path", ValueOptions, SwitchOptions);
         string file = a.Single("a data file (CSV or TSV with a header)", "path");
-        var read = DataOptions.From(a, "path");
-        var options = GridOptions.From(a, ModelOptions.From(a));
+        var read = DataOptions.From(a, "path") with { Auxiliary = ControlOptions.Columns(a) };
+        var options = GridOptions.From(a, ControlOptions.Apply(a, ModelOptions.From(a)));
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
         var clock = Stopwatch.StartNew();
-        var data = CsvData.ReadDataset(file, read).Data;
+        var input = CsvData.ReadDataset(file, read);
+        var data = ControlOptions.Dataset(input, a, file);
         double readSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         int steps = options.Lambdas?.Count ?? options.LambdaCount;
@@ -54,6 +55,8 @@ internal static class PathCommand
         int notConverged = path.Models.Count(m => !m.Diagnostics.Converged);
         console.WriteLine($"n = {data.Rows}, p = {data.Features.Columns}; AIC is lowest at λ = {Report.Short(path.Lambdas[aic])} ({path.NonZero[aic]} non-zero), BIC at λ = {Report.Short(path.Lambdas[bic])} ({path.NonZero[bic]} non-zero)");
         if (notConverged > 0) console.WriteLine($"warning: {notConverged} of {path.Count} fits did not reach the tolerance");
+        if (path.StopReason is { } stop) console.WriteLine(stop);
+        if (ControlOptions.Describe(path.Model(0)) is { } controls) console.WriteLine(controls);
         console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{(plot is not null ? $"; plot written to {plot}" : "")}; --json prints every λ");
         return Cli.Ok;
     }
@@ -91,6 +94,8 @@ internal static class PathCommand
         Report.WriteArray(w, "df", path.DegreesOfFreedom);
         Report.WriteArray(w, "aic", path.Aic);
         Report.WriteArray(w, "bic", path.Bic);
+        if (path.StopReason is { } stop) w.WriteString("stopped", stop);
+        ControlOptions.WriteJson(w, first, null);
         w.WriteStartObject("timing");
         w.WriteNumber("read_seconds", readSeconds);
         w.WriteNumber("fit_seconds", fitSeconds);
