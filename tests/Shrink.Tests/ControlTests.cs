@@ -332,4 +332,42 @@ public class ControlTests
         Assert.Contains("every penalty factor is 0", Assert.Throws<ShrinkException>(() =>
             Regression.Fit(data, new FitOptions { Lambda = 1, PenaltyFactors = new Dictionary<string, double> { ["x1"] = 0, ["x2"] = 0, ["x3"] = 0 } })).Message);
     }
+
+    [Theory]
+    [InlineData(true, 1.0)]
+    [InlineData(false, 2.0)]
+    public void The_adaptive_lasso_is_the_lasso_with_factors_from_its_initial_fit(bool standardize, double nu)
+    {
+        var (x, y) = RandomData.Make(23, 60, 5);
+        var data = RandomData.Dataset(x, y);
+        var options = new FitOptions { Lambda = 0.02, Standardize = standardize, Tolerance = Tight, Adaptive = new AdaptiveOptions { Nu = nu } };
+        var weights = Regression.AdaptiveWeights(data, options);
+        // n > p: the initial fit is least squares, computed here independently.
+        var ols = Regression.Fit(data, new FitOptions { Penalty = Penalty.Ols, Standardize = standardize });
+        Assert.Equal(Penalty.Ols, weights.Initial.Penalty);
+        var scales = new ControlProblem(x, y, Standardize: standardize).Scales();
+        for (int j = 0; j < 5; j++)
+            Assert.Equal(Math.Pow(Math.Abs(ols.Coefficients[j] * scales[j]), -nu), weights.Factors[data.FeatureNames[j]], 9);
+        var adaptive = Regression.Fit(data, options);
+        var explicitFactors = Regression.Fit(data, options with { Adaptive = null, PenaltyFactors = weights.Factors });
+        AssertSameModel(explicitFactors, adaptive, 1e-12);
+        // Path and cross-validation use the same factors.
+        var path = Regression.Path(data, new PathOptions { Fit = options, Lambdas = [0.1, 0.02] });
+        AssertSameModel(adaptive, path.Model(1), SameFit);
+    }
+
+    [Fact]
+    public void The_adaptive_lasso_starts_from_ridge_when_least_squares_has_no_answer()
+    {
+        var (x, y) = RandomData.Make(24, 20, 30);
+        var data = RandomData.Dataset(x, y);
+        var weights = Regression.AdaptiveWeights(data, new FitOptions { Adaptive = new AdaptiveOptions() });
+        Assert.Equal(Penalty.Ridge, weights.Initial.Penalty);
+        var loo = Regression.CrossValidate(data, new CrossValidationOptions
+        {
+            Path = new PathOptions { Fit = new FitOptions { Penalty = Penalty.Ridge } }, LeaveOneOut = true, Choose = LambdaChoice.Min,
+        });
+        Assert.Equal(loo.Lambda, weights.Initial.Lambda);
+        Assert.Throws<ShrinkException>(() => Regression.AdaptiveWeights(data, new FitOptions { Adaptive = new AdaptiveOptions { Initial = AdaptiveInitial.Ols } }));
+    }
 }
