@@ -242,17 +242,7 @@ internal static class CrossValidator
         return total > 0 ? sum / total : 0;
     }
 
-    private static FeatureMatrix SubsetMatrix(FeatureMatrix x, int[] rows)
-    {
-        int p = x.Columns, m = rows.Length;
-        var values = new double[(long)m * p];
-        for (int j = 0; j < p; j++)
-        {
-            var column = x.Column(j);
-            for (int i = 0; i < m; i++) values[j * m + i] = column[rows[i]];
-        }
-        return FeatureMatrix.FromColumnMajor(values, m, p);
-    }
+    private static FeatureMatrix SubsetMatrix(FeatureMatrix x, int[] rows) => x.SelectRows(rows);
 
     internal static Dataset Subset(Dataset data, int[] rows)
     {

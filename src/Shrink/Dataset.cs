@@ -29,6 +29,14 @@ public sealed class Dataset
             if (!double.IsFinite(target[i])) throw Throw.Error($"{targetName} has a non-finite value ({Throw.Format(target[i])}) at row {i + 1}");
         for (int j = 0; j < features.Columns; j++)
         {
+            if (features.IsSparse)
+            {
+                var (rows, values) = features.ColumnNonZeros(j);
+                int at = FirstNonFinite(values.Span);
+                if (at >= 0)
+                    throw Throw.Error($"feature '{names[j]}' has a non-finite value ({Throw.Format(values.Span[at])}) at row {rows.Span[at] + 1}");
+                continue;
+            }
             var column = features.Column(j);
             int bad = FirstNonFinite(column);
             if (bad >= 0)

@@ -21,7 +21,7 @@ internal sealed class FoldGrams
     private readonly double _referenceY;
 
     public static bool Pays(Problem full, int folds) =>
-        GramState.Pays(full.Design) && full.Design.P <= GramState.WholeUpTo && folds >= 2;
+        !full.Design.IsSparse && GramState.Pays(full.Design) && full.Design.P <= GramState.WholeUpTo && folds >= 2;
 
     public FoldGrams(Dataset data, bool fitIntercept, int[] folds, int k)
     {

@@ -106,7 +106,7 @@ public sealed class LinearModel
         var result = new double[x.Rows];
         Array.Fill(result, Intercept);
         for (int j = 0; j < x.Columns; j++)
-            if (_coefficients[j] != 0) Solvers.Kernels.Axpy(_coefficients[j], x.Column(j), result);
+            if (_coefficients[j] != 0) AddColumn(x, j, _coefficients[j], result);
         return result;
     }
 
@@ -134,8 +134,22 @@ public sealed class LinearModel
         var result = new double[x.Rows];
         Array.Fill(result, Intercept);
         for (int j = 0; j < _coefficients.Length; j++)
-            if (_coefficients[j] != 0) Solvers.Kernels.Axpy(_coefficients[j], x.Column(position[FeatureNames[j]]), result);
+            if (_coefficients[j] != 0) AddColumn(x, position[FeatureNames[j]], _coefficients[j], result);
         return result;
+    }
+
+    /// <summary>result += b·x_j, over the stored entries only when x is sparse.</summary>
+    private static void AddColumn(FeatureMatrix x, int j, double b, double[] result)
+    {
+        if (!x.IsSparse)
+        {
+            Solvers.Kernels.Axpy(b, x.Column(j), result);
+            return;
+        }
+        var starts = x.ColumnStarts!;
+        var rows = x.RowIndices!;
+        var values = x.ValuesArray;
+        for (int k = starts[j]; k < starts[j + 1]; k++) result[rows[k]] += b * values[k];
     }
 }
 

@@ -69,8 +69,20 @@ internal sealed class Problem
         var normSq = new double[p];
         var excluded = new bool[p];
         var deviations = new double[n];
+        double[]? weightedSum = x.IsSparse ? new double[p] : null;
+        int positiveRows = w is null ? n : w.Count(v => v > 0);
         for (int j = 0; j < p; j++)
         {
+            if (x.IsSparse)
+            {
+                var stats = SparseColumn(x, j, w, positiveRows, n, fitIntercept, standardize);
+                weightedSum![j] = stats.WeightedSum;
+                center[j] = stats.Center;
+                scale[j] = stats.Scale;
+                excluded[j] = stats.Excluded;
+                normSq[j] = stats.Excluded ? 0 : stats.NormSquaredOverN;
+                continue;
+            }
             var column = x.Column(j);
             double mean = w is null ? Kernels.Sum(column) / n : Kernels.Dot(column, w) / n;
             double sd = Math.Sqrt(WeightedSquaredDeviations(column, mean, w, deviations) / n);
@@ -113,7 +125,8 @@ internal sealed class Problem
         {
             Design = new Design
             {
-                X = values, N = n, P = p, Center = center, Scale = scale, NormSquaredOverN = normSq, Excluded = excluded,
+                X = values, ColumnStarts = x.ColumnStarts, RowIndices = x.RowIndices, WeightedSum = weightedSum,
+                N = n, P = p, Center = center, Scale = scale, NormSquaredOverN = normSq, Excluded = excluded,
                 Root = root, Factor = factor, Lower = lower, Upper = upper,
             },
             CenteredTarget = yc,
@@ -145,6 +158,54 @@ internal sealed class Problem
         for (int j = 0; j < bounds.Length; j++)
             if (double.IsFinite(bounds[j])) result[names[j]] = bounds[j];
         return result;
+    }
+
+    private readonly record struct ColumnStatistics(double WeightedSum, double Center, double Scale, double NormSquaredOverN, bool Excluded);
+
+    /// <summary>
+    /// A sparse column's weighted mean, standard deviation and norm from its stored entries alone: the rows it does not
+    /// store are zeros, whose squared deviation from a centre c adds c²·(their total weight).
+    /// </summary>
+    private static ColumnStatistics SparseColumn(FeatureMatrix x, int j, double[]? w, int positiveRows, int n, bool fitIntercept, bool standardize)
+    {
+        var (rowMemory, valueMemory) = x.ColumnNonZeros(j);
+        var rows = rowMemory.Span;
+        var values = valueMemory.Span;
+        double sum = 0, storedWeight = 0;
+        int positiveStored = 0;
+        double? first = null;
+        bool constant = true;
+        for (int k = 0; k < rows.Length; k++)
+        {
+            double wi = w?[rows[k]] ?? 1;
+            sum += wi * values[k];
+            storedWeight += wi;
+            if (wi == 0) continue;
+            positiveStored++;
+            if (first is null) first = values[k];
+            else if (values[k] != first) constant = false;
+        }
+        // Rows not stored are 0: the column is constant if they all have weight 0, or if every stored value is 0 too.
+        if (constant && positiveStored < positiveRows && first is { } v0 && v0 != 0) constant = false;
+        double mean = sum / n;
+        double sd = Math.Sqrt(SquaredDeviations(rows, values, w, mean, n - storedWeight) / n);
+        double center = fitIntercept ? mean : 0;
+        double scale = standardize && !constant ? sd : 1;
+        double norm = SquaredDeviations(rows, values, w, center, n - storedWeight) / (n * scale * scale);
+        bool excluded = ((fitIntercept || standardize) && constant) || norm == 0;
+        return new ColumnStatistics(sum, center, scale, norm, excluded);
+    }
+
+    /// <summary>Σ w_i·(x_i − c)² over a sparse column: its stored entries, plus c² for each unit of weight it does not store.</summary>
+    private static double SquaredDeviations(ReadOnlySpan<int> rows, ReadOnlySpan<double> values, double[]? w, double c, double unstoredWeight)
+    {
+        double total = 0;
+        for (int k = 0; k < rows.Length; k++)
+        {
+            double d = values[k] - c;
+            total += (w?[rows[k]] ?? 1) * d * d;
+        }
+        return total + c * c * Math.Max(unstoredWeight, 0);
     }
 
     private static double WeightedSquaredDeviations(ReadOnlySpan<double> column, double shift, double[]? w, double[] scratch)

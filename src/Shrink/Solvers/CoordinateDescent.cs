@@ -138,7 +138,9 @@ internal static class CoordinateDescent
         int m = active.Count;
         // Without an L2 term the system is singular once there are as many features as rows.
         if (m == 0 || (l2 == 0 && m >= n)) return;
-        if ((double)m * m * (n + m / 3.0) > Math.Max(PolishBudgetInSweeps * n * design.P, 1e7)) return;
+        // Its Gram block costs n·m² dense, m·(stored entries of the active columns) sparse.
+        double gramCost = (double)m * (design.IsSparse ? active.Sum(j => (double)design.StoredCount(j)) : (double)n * m);
+        if (gramCost + (double)m * m * m / 3 > Math.Max(PolishBudgetInSweeps * (design.IsSparse ? design.PassCost : (double)n * design.P), 1e7)) return;
 
         var columns = active.ToArray();
         var target = yc;
@@ -227,14 +229,19 @@ internal static class CoordinateDescent
 }
 
 /// <summary>
-/// The residual R = ỹ − X̃β of the implicitly centred and scaled design. Centring happens inside the fused kernels,
-/// element by element, so a column whose mean dwarfs its spread loses no precision.
+/// The residual R = ỹ − X̃β of the implicitly centred and scaled design. Dense: centring happens inside the fused
+/// kernels, element by element, so a column whose mean dwarfs its spread loses no precision. Sparse: R is kept as
+/// r + σ·√w, where r = ỹ − Σ β_j/s_j·√w∘x_j changes only on a column's stored entries and the scalar
+/// σ = Σ β_j·c_j/s_j carries every column's centring; with Σ√w∘r kept beside it, x̃_jᵀR and an update cost
+/// O(stored entries of column j), never O(n).
 /// </summary>
 internal sealed class Residual
 {
     private readonly Design _design;
     private readonly double[] _yc;
     private readonly double[] _r;
+    /// <summary>Sparse only: σ, and Σ√w_i·r_i.</summary>
+    private double _shift, _rootSum;
 
     public Residual(Design design, ReadOnlySpan<double> yc, ReadOnlySpan<double> beta)
     {
@@ -248,21 +255,54 @@ internal sealed class Residual
     public void Refresh(ReadOnlySpan<double> beta)
     {
         _yc.CopyTo(_r, 0);
+        if (_design.IsSparse)
+        {
+            double shift = 0;
+            for (int j = 0; j < _design.P; j++)
+            {
+                if (beta[j] == 0) continue;
+                _design.StoredAdd(j, -beta[j] / _design.Scale[j], _r);
+                shift += beta[j] * _design.Center[j] / _design.Scale[j];
+            }
+            _shift = shift;
+            _rootSum = _design.RootDot(_r);
+            return;
+        }
         for (int j = 0; j < _design.P; j++)
             if (beta[j] != 0) _design.AddTo(j, -beta[j], _r);
     }
 
     /// <summary>x̃_jᵀR.</summary>
-    public double Dot(int j) => _design.Dot(j, _r);
+    public double Dot(int j)
+    {
+        if (!_design.IsSparse) return _design.Dot(j, _r);
+        // x̃_jᵀ(r + σ√w) = (Σ√w x_j r + σ·Σw x_j − c_j·(Σ√w r + σ·Σw))/s_j, Σw = n.
+        double c = _design.Center[j];
+        double value = _design.StoredDot(j, _r);
+        if (_shift != 0) value += _shift * _design.WeightedSum![j];
+        if (c != 0) value -= c * (_rootSum + _shift * _design.N);
+        return value / _design.Scale[j];
+    }
 
     /// <summary>R ← R − δ·x̃_j.</summary>
-    public void Subtract(int j, double delta) => _design.AddTo(j, -delta, _r);
+    public void Subtract(int j, double delta)
+    {
+        if (!_design.IsSparse)
+        {
+            _design.AddTo(j, -delta, _r);
+            return;
+        }
+        double a = delta / _design.Scale[j];
+        _design.StoredAdd(j, -a, _r);
+        _shift += a * _design.Center[j];
+        _rootSum -= a * _design.WeightedSum![j];
+    }
 
     /// <summary>v = X̃ᵀR over the included columns, 0 for excluded ones.</summary>
     public void Gradient(Span<double> v)
     {
         int p = _design.P;
-        if ((long)p * _design.N < 1_000_000)
+        if (_design.IsSparse ? _design.PassCost < 1_000_000 : (long)p * _design.N < 1_000_000)
         {
             for (int j = 0; j < p; j++) v[j] = _design.Excluded[j] ? 0 : Dot(j);
             return;
@@ -270,14 +310,25 @@ internal sealed class Residual
         // A full pass over the data: split over the cores by blocks of columns. Each entry is one dot product
         // whoever computes it, so the result does not depend on the thread count.
         var result = new double[p];
-        Parallel.For(0, (p + 255) / 256, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
+        int block = _design.IsSparse ? 4096 : 256;
+        Parallel.For(0, (p + block - 1) / block, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
         {
-            int end = Math.Min(p, (b + 1) * 256);
-            for (int j = b * 256; j < end; j++) result[j] = _design.Excluded[j] ? 0 : Dot(j);
+            int end = Math.Min(p, (b + 1) * block);
+            for (int j = b * block; j < end; j++) result[j] = _design.Excluded[j] ? 0 : Dot(j);
         });
         result.CopyTo(v);
     }
 
-    public double SquaredNorm() => Kernels.Dot(_r, _r);
+    public double SquaredNorm()
+    {
+        if (!_design.IsSparse || _shift == 0) return Kernels.Dot(_r, _r);
+        double total = 0;
+        var root = _design.Root;
+        for (int i = 0; i < _r.Length; i++)
+        {
+            double value = _r[i] + _shift * (root?[i] ?? 1);
+            total += value * value;
+        }
+        return total;
+    }
 }
-

@@ -1,7 +1,7 @@
 namespace Shrink.Solvers;
 
 /// <summary>
-/// A column-major design with its implicit transform x̃_ij = √w_i·(x_ij − center_j)/scale_j, applied inside the
+/// A column-major design (dense, or compressed sparse columns) with its implicit transform x̃_ij = √w_i·(x_ij − center_j)/scale_j, applied inside the
 /// solvers rather than by copying the data. Observation weights enter as that row scale √w (so the solvers see an
 /// unweighted problem); excluded columns (constant, all zero, or excluded by the user) are not variables.
 /// The per-variable penalty factors and bounds live here too, because every coordinate update needs them next to
@@ -9,7 +9,39 @@ namespace Shrink.Solvers;
 /// </summary>
 internal sealed class Design
 {
+    /// <summary>Dense: all values, column-major. Sparse: the stored entries, column after column (see <see cref="ColumnStarts"/>).</summary>
     public required double[] X { get; init; }
+
+    /// <summary>CSC column starts (P + 1) when the design is sparse; null when dense.</summary>
+    public int[]? ColumnStarts { get; init; }
+
+    /// <summary>CSC row indices of the stored entries (sparse only).</summary>
+    public int[]? RowIndices { get; init; }
+
+    /// <summary>
+    /// Σ_i w_i·x_ij over the raw column (sparse only): with it the centring term of every product is one scalar, so
+    /// a sparse column is never centred element by element.
+    /// </summary>
+    public double[]? WeightedSum { get; init; }
+
+    public bool IsSparse => ColumnStarts is not null;
+
+    /// <summary>Stored entries of column j (sparse), or N (dense).</summary>
+    public int StoredCount(int j) => ColumnStarts is { } starts ? starts[j + 1] - starts[j] : N;
+
+    /// <summary>All stored entries over the included columns: the cost of one full pass over the data.</summary>
+    public long PassCost
+    {
+        get
+        {
+            if (ColumnStarts is not { } starts) return (long)N * IncludedCount;
+            long total = 0;
+            for (int j = 0; j < P; j++)
+                if (!Excluded[j]) total += starts[j + 1] - starts[j];
+            return total + P;
+        }
+    }
+
     public required int N { get; init; }
     public required int P { get; init; }
     public required double[] Center { get; init; }
@@ -30,6 +62,7 @@ internal sealed class Design
     /// <inheritdoc cref="Lower"/>
     public double[]? Upper { get; init; }
 
+    /// <summary>Column j of a dense design.</summary>
     public ReadOnlySpan<double> Column(int j) => X.AsSpan(j * N, N);
 
     public int IncludedCount => Excluded.Count(e => !e);
@@ -46,20 +79,102 @@ internal sealed class Design
     public bool Bounded => Lower is not null || Upper is not null;
 
     /// <summary>x̃_jᵀr.</summary>
-    public double Dot(int j, ReadOnlySpan<double> r) =>
-        (Root is null ? Kernels.DotShifted(Column(j), Center[j], r) : Kernels.DotShiftedScaled(Column(j), Center[j], Root, r)) / Scale[j];
+    public double Dot(int j, ReadOnlySpan<double> r)
+    {
+        if (IsSparse) return Dot(j, r, Center[j] == 0 ? 0 : RootDot(r));
+        return (Root is null ? Kernels.DotShifted(Column(j), Center[j], r) : Kernels.DotShiftedScaled(Column(j), Center[j], Root, r)) / Scale[j];
+    }
 
-    /// <summary>r += α·x̃_j.</summary>
+    /// <summary>x̃_jᵀr given Σ√w_i·r_i (<see cref="RootDot"/>), which a sparse column needs only for its centring term.</summary>
+    public double Dot(int j, ReadOnlySpan<double> r, double rootDotR) =>
+        IsSparse ? (StoredDot(j, r) - Center[j] * rootDotR) / Scale[j] : Dot(j, r);
+
+    /// <summary>Σ_i √w_i·r_i.</summary>
+    public double RootDot(ReadOnlySpan<double> r) => Root is null ? Kernels.Sum(r) : Kernels.Dot(Root, r);
+
+    /// <summary>r += α·x̃_j (for a sparse column with a centre, that term touches every row).</summary>
     public void AddTo(int j, double alpha, Span<double> r)
     {
+        if (IsSparse)
+        {
+            double a = alpha / Scale[j];
+            StoredAdd(j, a, r);
+            double shift = -a * Center[j];
+            if (shift == 0) return;
+            if (Root is null) System.Numerics.Tensors.TensorPrimitives.Add(r, shift, r);
+            else Kernels.Axpy(shift, Root, r);
+            return;
+        }
         if (Root is null) Kernels.AxpyShifted(alpha / Scale[j], Column(j), Center[j], r);
         else Kernels.AxpyShiftedScaled(alpha / Scale[j], Column(j), Center[j], Root, r);
+    }
+
+    /// <summary>Σ over the stored entries of column j of √w_i·x_ij·r_i (sparse designs).</summary>
+    public double StoredDot(int j, ReadOnlySpan<double> r)
+    {
+        int start = ColumnStarts![j], count = ColumnStarts[j + 1] - start;
+        var rows = RowIndices.AsSpan(start, count);
+        var values = X.AsSpan(start, count);
+        double total = 0;
+        if (Root is { } root)
+            for (int k = 0; k < rows.Length; k++) total += values[k] * root[rows[k]] * r[rows[k]];
+        else
+            for (int k = 0; k < rows.Length; k++) total += values[k] * r[rows[k]];
+        return total;
+    }
+
+    /// <summary>r_i += a·√w_i·x_ij over the stored entries of column j (sparse designs).</summary>
+    public void StoredAdd(int j, double a, Span<double> r)
+    {
+        int start = ColumnStarts![j], count = ColumnStarts[j + 1] - start;
+        var rows = RowIndices.AsSpan(start, count);
+        var values = X.AsSpan(start, count);
+        if (Root is { } root)
+            for (int k = 0; k < rows.Length; k++) r[rows[k]] += a * values[k] * root[rows[k]];
+        else
+            for (int k = 0; k < rows.Length; k++) r[rows[k]] += a * values[k];
+    }
+
+    /// <summary>Σ_i x_ij·v_i over the raw column j (no centre, scale or weight).</summary>
+    public double RawDot(int j, ReadOnlySpan<double> v)
+    {
+        if (!IsSparse) return Kernels.Dot(Column(j), v);
+        int start = ColumnStarts![j], count = ColumnStarts[j + 1] - start;
+        var rows = RowIndices.AsSpan(start, count);
+        var values = X.AsSpan(start, count);
+        double total = 0;
+        for (int k = 0; k < rows.Length; k++) total += values[k] * v[rows[k]];
+        return total;
+    }
+
+    /// <summary>Writes x̃_j = √w∘(x_j − c_j)/s_j into target (n values).</summary>
+    public void Transformed(int j, Span<double> target)
+    {
+        double c = Center[j], s = Scale[j];
+        if (IsSparse)
+        {
+            if (Root is { } w)
+                System.Numerics.Tensors.TensorPrimitives.Multiply(w, -c / s, target[..N]);
+            else
+                target[..N].Fill(-c / s);
+            for (int k = ColumnStarts![j]; k < ColumnStarts[j + 1]; k++)
+            {
+                int i = RowIndices![k];
+                target[i] = (X[k] - c) / s * (Root?[i] ?? 1);
+            }
+            return;
+        }
+        var source = Column(j);
+        if (Root is { } root)
+            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s * root[i];
+        else
+            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
     }
 
     /// <summary>The same columns and transform with a different set of variables (no data is copied).</summary>
     public Design WithExcluded(bool[] excluded) => new()
     {
-        X = X, N = N, P = P, Center = Center, Scale = Scale, NormSquaredOverN = NormSquaredOverN, Excluded = excluded,
+        X = X, ColumnStarts = ColumnStarts, RowIndices = RowIndices, WeightedSum = WeightedSum, N = N, P = P, Center = Center, Scale = Scale, NormSquaredOverN = NormSquaredOverN, Excluded = excluded,
         Root = Root, Factor = Factor, Lower = Lower, Upper = Upper,
     };
 }

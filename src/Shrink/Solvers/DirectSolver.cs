@@ -85,15 +85,7 @@ internal static class DirectSolver
         }
     }
 
-    internal static void Transformed(Design design, int j, Span<double> target)
-    {
-        var source = design.Column(j);
-        double c = design.Center[j], s = design.Scale[j];
-        if (design.Root is { } root)
-            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s * root[i];
-        else
-            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
-    }
+    internal static void Transformed(Design design, int j, Span<double> target) => design.Transformed(j, target);
 
     internal static int[] IncludedColumns(Design design) =>
         Enumerable.Range(0, design.P).Where(j => !design.Excluded[j]).ToArray();

@@ -18,8 +18,9 @@ internal sealed class GramState
         _design = design;
         _columns = new double[design.P][];
         Xty = new double[design.P];
+        double rootDotY = design.IsSparse ? design.RootDot(yc) : 0;
         for (int j = 0; j < design.P; j++)
-            Xty[j] = design.Excluded[j] ? 0 : design.Dot(j, yc);
+            Xty[j] = design.Excluded[j] ? 0 : design.Dot(j, yc, rootDotY);
         YSquared = Kernels.Dot(yc, yc);
     }
 
@@ -120,10 +121,9 @@ internal sealed class GramState
         Parallel.For(0, p, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
         {
             if (_design.Excluded[k]) return;
-            var xk = _design.Column(k);
             double c = _design.Center[k], s = _design.Scale[k];
             for (int a = 0; a < b; a++)
-                result[a][k] = (Kernels.Dot(xk, t.AsSpan(a * n, n)) - c * tSum[a]) / s;
+                result[a][k] = (_design.RawDot(k, t.AsSpan(a * n, n)) - c * tSum[a]) / s;
         });
         for (int a = 0; a < b; a++) _columns[missing[a]] = result[a];
     }

@@ -18,6 +18,7 @@ internal static class GramKernel
     /// <returns>The m x m Gram matrix, row-major, both triangles.</returns>
     public static double[] Compute(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> xty)
     {
+        if (design.IsSparse) return Sparse(design, yc, columns, xty);
         int n = design.N, m = columns.Length;
         var gram = new double[m * m];
         if (m == 0) return gram;
@@ -56,6 +57,52 @@ internal static class GramKernel
                 TileProduct(block, blockRows, ta * Tile, tb * Tile, gram, m);
             });
         }
+        for (int a = 0; a < m; a++)
+            for (int b = 0; b < a; b++) gram[b * m + a] = gram[a * m + b];
+        return gram;
+    }
+
+    /// <summary>
+    /// The sparse form: x̃_aᵀx̃_b = (Σ w·x_a·x_b − c_a·Σw·x_b − c_b·Σw·x_a + n·c_a·c_b)/(s_a·s_b), the first sum over
+    /// stored entries only (column a scattered into a dense buffer, column b's entries gathered from it), so the cost
+    /// is m times the stored entries of the columns rather than n·m². Rows of the result run in parallel; each entry
+    /// is summed by one thread in a fixed order, so the result does not depend on the thread count.
+    /// </summary>
+    private static double[] Sparse(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> xty)
+    {
+        int n = design.N, m = columns.Length;
+        var gram = new double[m * m];
+        if (m == 0) return gram;
+        if (!xty.IsEmpty)
+        {
+            double rootDotY = design.RootDot(yc);
+            for (int a = 0; a < m; a++) xty[a] = design.Dot(columns[a], yc, rootDotY);
+        }
+        var starts = design.ColumnStarts!;
+        var rows = design.RowIndices!;
+        var values = design.X;
+        var sums = design.WeightedSum!;
+        var root = design.Root;
+        Parallel.For(0, m, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new double[n], (a, _, buffer) =>
+        {
+            int ja = columns[a];
+            for (int k = starts[ja]; k < starts[ja + 1]; k++)
+            {
+                int i = rows[k];
+                buffer[i] = root is null ? values[k] : values[k] * root[i] * root[i];
+            }
+            double ca = design.Center[ja], sa = design.Scale[ja];
+            for (int b = 0; b <= a; b++)
+            {
+                int jb = columns[b];
+                double raw = 0;
+                for (int k = starts[jb]; k < starts[jb + 1]; k++) raw += values[k] * buffer[rows[k]];
+                double cb = design.Center[jb];
+                gram[a * m + b] = (raw - ca * sums[jb] - cb * sums[ja] + n * ca * cb) / (sa * design.Scale[jb]);
+            }
+            for (int k = starts[ja]; k < starts[ja + 1]; k++) buffer[rows[k]] = 0;
+            return buffer;
+        }, _ => { });
         for (int a = 0; a < m; a++)
             for (int b = 0; b < a; b++) gram[b * m + a] = gram[a * m + b];
         return gram;
