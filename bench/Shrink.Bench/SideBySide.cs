@@ -55,10 +55,9 @@ internal static class SideBySide
             return Fail($"EPS must be a number in (0, 1); got '{args[3]}'");
 
         string folder = Path.Combine(dir, name);
-        if (File.Exists(Path.Combine(folder, "X.npz")))
-            return Fail($"{folder}: sparse data (X.npz) is not supported yet: Shrink has no sparse matrix type");
         var y = Npy.ReadVector(Path.Combine(folder, "y.npy"));
-        var x = Npy.ReadMatrix(Path.Combine(folder, "X.npy"));
+        // The anchors' sparse set is a scipy CSC matrix (X.npz): read as one, never densified.
+        var x = File.Exists(Path.Combine(folder, "X.npz")) ? Npy.ReadSparse(Path.Combine(folder, "X.npz")) : Npy.ReadMatrix(Path.Combine(folder, "X.npy"));
         var data = new Dataset(x, y);
         int n = x.Rows, p = x.Columns;
 
@@ -209,9 +208,9 @@ internal static class SideBySide
         double max = 0;
         for (int j = 0; j < x.Columns; j++)
         {
-            var column = x.Column(j);
+            var (rows, values) = x.ColumnNonZeros(j);
             double dot = 0;
-            for (int i = 0; i < column.Length; i++) dot += column[i] * y[i];
+            for (int k = 0; k < rows.Length; k++) dot += values.Span[k] * y[rows.Span[k]];
             max = Math.Max(max, Math.Abs(dot));
         }
         return max;
@@ -241,8 +240,8 @@ internal static class SideBySide
             if (bj == 0) continue;
             l1Norm += Math.Abs(bj);
             l2Sq += bj * bj;
-            var column = x.Column(j);
-            for (int i = 0; i < n; i++) residual[i] -= column[i] * bj;
+            var (rows, values) = x.ColumnNonZeros(j);
+            for (int k = 0; k < rows.Length; k++) residual[rows.Span[k]] -= values.Span[k] * bj;
         }
         double rss = 0;
         foreach (double r in residual) rss += r * r;

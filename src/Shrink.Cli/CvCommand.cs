@@ -9,13 +9,13 @@ namespace Shrink.Cli;
 internal static class CvCommand
 {
     private static readonly string[] ValueOptions =
-        [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save"];
+        [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", InputData.Option, "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save"];
     private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
         var a = Arguments.Parse(args, "cv", ValueOptions, SwitchOptions);
-        string file = a.Single("a data file (CSV or TSV with a header)", "cv");
+        string file = a.Single("a data file (CSV/TSV with a header, or LIBSVM)", "cv");
         var l1Ratios = a.NumberList("l1-ratios", "in [0, 1]");
         var fit = ModelOptions.From(a);
         if (l1Ratios is not null && a.Text("penalty") is null) fit = fit with { Penalty = Penalty.ElasticNet };
@@ -57,9 +57,8 @@ internal static class CvCommand
             if (auxiliary.Contains(foldColumn)) throw new ShrinkException($"'--fold-column' '{foldColumn}' is also the weights or offset column");
             auxiliary.Add(foldColumn);
         }
-        var read = DataOptions.From(a, "cv") with { Auxiliary = auxiliary };
         var clock = Stopwatch.StartNew();
-        var input = CsvData.ReadDataset(file, read);
+        var input = InputData.Read(a, file, "cv", auxiliary);
         var data = ControlOptions.Dataset(input, a, file);
         if (foldColumn is not null) options = options with { FoldIds = FoldIds(input.Auxiliary[foldColumn], foldColumn, file) };
         double readSeconds = clock.Elapsed.TotalSeconds;

@@ -8,20 +8,19 @@ namespace Shrink.Cli;
 /// <summary><c>shrink fit DATA --target COL [...]</c>: fit one model, print it, optionally save it.</summary>
 internal static class FitCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, "target", "features", "exclude", "save", "plot"];
+    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, "target", "features", "exclude", InputData.Option, "save", "plot"];
     private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
         var a = Arguments.Parse(args, "fit", ValueOptions, SwitchOptions);
-        string path = a.Single("a data file (CSV or TSV with a header)", "fit");
-        var read = DataOptions.From(a, "fit") with { Auxiliary = ControlOptions.Columns(a) };
+        string path = a.Single("a data file (CSV/TSV with a header, or LIBSVM)", "fit");
         var options = ControlOptions.Apply(a, ModelOptions.From(a));
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
         var clock = Stopwatch.StartNew();
-        var input = CsvData.ReadDataset(path, read);
+        var input = InputData.Read(a, path, "fit", ControlOptions.Columns(a));
         var data = input with { Data = ControlOptions.Dataset(input, a, path) };
         double readSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();

@@ -8,20 +8,19 @@ namespace Shrink.Cli;
 /// <summary><c>shrink path DATA --target COL [...]</c>: fit a whole regularization path.</summary>
 internal static class PathCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot"];
+    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", InputData.Option, "plot"];
     private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout)
     {
         var a = Arguments.Parse(args, "path", ValueOptions, SwitchOptions);
-        string file = a.Single("a data file (CSV or TSV with a header)", "path");
-        var read = DataOptions.From(a, "path") with { Auxiliary = ControlOptions.Columns(a) };
+        string file = a.Single("a data file (CSV/TSV with a header, or LIBSVM)", "path");
         var options = GridOptions.From(a, ControlOptions.Apply(a, ModelOptions.From(a)));
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
         var clock = Stopwatch.StartNew();
-        var input = CsvData.ReadDataset(file, read);
+        var input = InputData.Read(a, file, "path", ControlOptions.Columns(a));
         var data = ControlOptions.Dataset(input, a, file);
         double readSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
