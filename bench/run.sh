@@ -94,8 +94,14 @@ for spec in "${RUNS[@]}"; do
     echo "generating $data into $DATA" >&2
     "$PY" "$ANCHORS/gen.py" "$DATA" "$data" >&2
   fi
+  # The sparse set is X.npz; glmnet_bench.R reads it as X.mtx with y.txt, which the anchors' README says to write
+  # (scipy.io.mmwrite, numpy.savetxt) and gen.py does not.
+  if [ -f "$DATA/$data/X.npz" ] && [ ! -f "$DATA/$data/X.mtx" ]; then
+    echo "writing $data's X.mtx and y.txt for glmnet" >&2
+    "$PY" -c 'import sys, numpy as np, scipy.io, scipy.sparse as sp; d = sys.argv[1]; scipy.io.mmwrite(d + "/X.mtx", sp.load_npz(d + "/X.npz"), precision=17); np.savetxt(d + "/y.txt", np.load(d + "/y.npy"), fmt="%.17g")' "$DATA/$data"
+  fi
   # The anchors' README: λmin ratio 1e-3 when n > p, 1e-2 when p > n (the scripts default to 1e-3, so pass it to all).
-  eps=$("$PY" -c 'import numpy as np, sys; X = np.load(sys.argv[1], mmap_mode="r"); print("1e-2" if X.shape[1] > X.shape[0] else "1e-3")' "$DATA/$data/X.npy")
+  eps=$("$PY" -c 'import numpy as np, scipy.sparse as sp, sys, os; f = sys.argv[1]; s = sp.load_npz(f + "/X.npz").shape if os.path.exists(f + "/X.npz") else np.load(f + "/X.npy", mmap_mode="r").shape; print("1e-2" if s[1] > s[0] else "1e-3")' "$DATA/$data")
   tools=(sklearn glmnet shrink)
   [ "$task" = ridgecv ] && tools=(sklearn shrink)
   rm -f "$OUT/$data-$task-"*.json "$OUT/$data-$task-"*.log   # no stale repeats from an earlier run into the same folder

@@ -60,7 +60,7 @@ public sealed class Dataset
         }
         Features = features;
         _target = (double[])target.Clone();
-        FeatureNames = names;
+        FeatureNames = new FeatureNameList(names);
         TargetName = targetName;
     }
 

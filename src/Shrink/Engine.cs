@@ -63,6 +63,14 @@ internal static class Engine
             iterations = outcome.Sweeps;
             converged = outcome.Converged;
             solver = "coordinate-descent";
+            // The solver's last gap was computed from a residual recomputed from scratch at this very β: it is the
+            // certificate, and a second full pass over the data (which on wide sparse data costs as much as the fit) is not needed.
+            if (!double.IsNaN(outcome.ResidualSquared))
+            {
+                double objective = outcome.ResidualSquared / (2.0 * problem.N) + CoordinateDescent.PenaltyValue(design, beta, penalty.L1, penalty.L2);
+                return Build(problem, names, options, lambda, penalty, beta, iterations, converged, solver, ols, out residualSquared,
+                    new Certificate(objective, outcome.Gap, outcome.ResidualSquared));
+            }
         }
         return Build(problem, names, options, lambda, penalty, beta, iterations, converged, solver, ols, out residualSquared);
     }
@@ -86,17 +94,25 @@ internal static class Engine
         if (!solver.StartsWith("coordinate-descent", StringComparison.Ordinal)) converged = gap <= Math.Max(gapTolerance, 1e-12 * problem.NullObjective);
         double scale = ConventionMap.ObjectiveScale(options.Convention, ols ? Penalty.Ols : options.Penalty, n);
 
-        var coefficients = new double[p];
-        double intercept = problem.FitIntercept ? problem.TargetMean : 0;
+        // Only the non-zeros are built: on wide data a path's models would otherwise hold p values each.
+        int nonZero = 0;
         for (int j = 0; j < p; j++)
+            if (beta[j] != 0) nonZero++;
+        var positions = new int[nonZero];
+        var values = new double[nonZero];
+        double intercept = problem.FitIntercept ? problem.TargetMean : 0;
+        for (int j = 0, k = 0; j < p; j++)
         {
             if (beta[j] == 0) continue;
-            coefficients[j] = beta[j] / problem.Design.Scale[j];
+            double b = beta[j] / problem.Design.Scale[j];
             // At a bound, report the bound as given rather than (bound·scale)/scale.
-            if (problem.OriginalLower is { } lower && beta[j] == problem.Design.Lower![j]) coefficients[j] = lower[j];
-            if (problem.OriginalUpper is { } upper && beta[j] == problem.Design.Upper![j]) coefficients[j] = upper[j];
-            if (problem.FitIntercept) intercept -= coefficients[j] * problem.Design.Center[j];
+            if (problem.OriginalLower is { } lower && beta[j] == problem.Design.Lower![j]) b = lower[j];
+            if (problem.OriginalUpper is { } upper && beta[j] == problem.Design.Upper![j]) b = upper[j];
+            if (problem.FitIntercept) intercept -= b * problem.Design.Center[j];
+            positions[k] = j;
+            values[k++] = b;
         }
+        var coefficients = CoefficientVector.FromNonZeros(p, positions, values);
 
         var diagnostics = new FitDiagnostics(objective * scale, gap * scale, options.Tolerance, gapTolerance * scale, iterations, converged, solver);
         return new LinearModel(names, intercept, coefficients, ols ? Penalty.Ols : options.Penalty, lambda,

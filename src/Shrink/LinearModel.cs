@@ -16,17 +16,23 @@ public sealed record FitDiagnostics(double Objective, double DualityGap, double 
 /// <summary>A fitted linear model y ≈ b0 + Σ b_j·x_j. Immutable; coefficients are on the original scale of the data.</summary>
 public sealed class LinearModel
 {
-    private readonly double[] _coefficients;
-    private readonly Dictionary<string, int> _index;
+    private readonly CoefficientVector _coefficients;
+    private readonly FeatureNameList _names;
 
     internal LinearModel(IReadOnlyList<string> featureNames, double intercept, double[] coefficients, Penalty penalty,
         double lambda, double l1Ratio, Convention convention, bool fitIntercept, bool standardize, int trainingRows,
         double canonicalLambda, double canonicalL1Ratio, FitDiagnostics diagnostics)
+        : this(featureNames, intercept, CoefficientVector.From(coefficients), penalty, lambda, l1Ratio, convention, fitIntercept, standardize,
+            trainingRows, canonicalLambda, canonicalL1Ratio, diagnostics)
     {
-        FeatureNames = featureNames.ToArray();
+    }
+
+    internal LinearModel(IReadOnlyList<string> featureNames, double intercept, CoefficientVector coefficients, Penalty penalty,
+        double lambda, double l1Ratio, Convention convention, bool fitIntercept, bool standardize, int trainingRows,
+        double canonicalLambda, double canonicalL1Ratio, FitDiagnostics diagnostics)
+    {
+        _names = FeatureNameList.Of(featureNames);
         _coefficients = coefficients;
-        _index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int j = 0; j < FeatureNames.Count; j++) _index[FeatureNames[j]] = j;
         Intercept = intercept;
         Penalty = penalty;
         Lambda = lambda;
@@ -41,7 +47,7 @@ public sealed class LinearModel
     }
 
     /// <summary>Feature names, in the order of <see cref="Coefficients"/>.</summary>
-    public IReadOnlyList<string> FeatureNames { get; }
+    public IReadOnlyList<string> FeatureNames => _names;
 
     /// <summary>The unpenalized intercept b0 (0 when fitted without one).</summary>
     public double Intercept { get; }
@@ -83,30 +89,35 @@ public sealed class LinearModel
     public ModelControls Controls { get; internal init; } = ModelControls.None;
 
     /// <summary>Number of coefficients that are not exactly zero.</summary>
-    public int NonZeroCount => _coefficients.Count(c => c != 0);
+    public int NonZeroCount => _coefficients.NonZeroCount;
 
     /// <summary>The coefficient of the named feature.</summary>
     public double Coefficient(string featureName) =>
-        _index.TryGetValue(featureName, out int j) ? _coefficients[j] : throw Throw.Error($"the model has no feature '{featureName}'");
+        _names.TryGetIndex(featureName, out int j) ? _coefficients[j] : throw Throw.Error($"the model has no feature '{featureName}'");
 
     /// <summary>The prediction for one row of feature values, in the model's feature order.</summary>
     public double Predict(ReadOnlySpan<double> row)
     {
-        if (row.Length != _coefficients.Length)
-            throw Throw.Error($"the row has {row.Length} values but the model has {_coefficients.Length} features");
-        return Intercept + Solvers.Kernels.Dot(row, _coefficients);
+        if (row.Length != _coefficients.Count)
+            throw Throw.Error($"the row has {row.Length} values but the model has {_coefficients.Count} features");
+        double sum = Intercept;
+        var positions = _coefficients.NonZeroPositions;
+        var values = _coefficients.NonZeroValues;
+        for (int k = 0; k < positions.Length; k++) sum += row[positions[k]] * values[k];
+        return sum;
     }
 
     /// <summary>Predictions for every row of <paramref name="x"/>, whose columns are in the model's feature order.</summary>
     public double[] Predict(FeatureMatrix x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Columns != _coefficients.Length)
-            throw Throw.Error($"X has {x.Columns} columns but the model has {_coefficients.Length} features");
+        if (x.Columns != _coefficients.Count)
+            throw Throw.Error($"X has {x.Columns} columns but the model has {_coefficients.Count} features");
         var result = new double[x.Rows];
         Array.Fill(result, Intercept);
-        for (int j = 0; j < x.Columns; j++)
-            if (_coefficients[j] != 0) AddColumn(x, j, _coefficients[j], result);
+        var positions = _coefficients.NonZeroPositions;
+        var values = _coefficients.NonZeroValues;
+        for (int k = 0; k < positions.Length; k++) AddColumn(x, positions[k], values[k], result);
         return result;
     }
 
@@ -133,8 +144,9 @@ public sealed class LinearModel
             throw Throw.Error($"the data has no column {string.Join(", ", missing.Select(m => $"'{m}'"))} that the model needs");
         var result = new double[x.Rows];
         Array.Fill(result, Intercept);
-        for (int j = 0; j < _coefficients.Length; j++)
-            if (_coefficients[j] != 0) AddColumn(x, position[FeatureNames[j]], _coefficients[j], result);
+        var nonZero = _coefficients.NonZeroPositions;
+        var values = _coefficients.NonZeroValues;
+        for (int k = 0; k < nonZero.Length; k++) AddColumn(x, position[FeatureNames[nonZero[k]]], values[k], result);
         return result;
     }
 

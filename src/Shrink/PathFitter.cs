@@ -83,7 +83,7 @@ internal static class PathFitter
         var models = new LinearModel[count];
         string? stopReason = null;
         var rss = new double[count];
-        var betas = new double[count][];
+        var betas = new IReadOnlyList<double>[count];
         var beta = new double[p];
         // One eigendecomposition serves every λ only for the plain ridge penalty; factors or bounds need a solver.
         bool ridge = fit.EffectiveL1Ratio == 0 && fit.Penalty != Penalty.Ols && !problem.Design.Shaped;
@@ -105,7 +105,7 @@ internal static class PathFitter
             {
                 models[k] = Engine.FitAt(problem, names, fit, grid[k], beta, out rss[k]);
             }
-            betas[k] = (double[])beta.Clone();
+            betas[k] = CoefficientVector.Copy(beta);
             stepDone?.Invoke();
             if (maxFeatures is { } limit && models[k].NonZeroCount > limit && k < count - 1)
             {
@@ -125,7 +125,7 @@ internal static class PathFitter
         return new RegularizationPath(models, r2, rss, () => DegreesOfFreedom(problem, fit, kept, keptBetas, spectrum), stopReason);
     }
 
-    private static double[] DegreesOfFreedom(Problem problem, FitOptions fit, LinearModel[] models, double[][] betas, RidgeSpectrum? spectrum)
+    private static double[] DegreesOfFreedom(Problem problem, FitOptions fit, LinearModel[] models, IReadOnlyList<double>[] betas, RidgeSpectrum? spectrum)
     {
         double intercept = problem.FitIntercept ? 1 : 0;
         var df = new double[models.Length];

@@ -10,11 +10,23 @@ internal sealed class PathMemory
 {
     public double[]? Gradient { get; set; }
     public double L1 { get; set; }
+
+    /// <summary>
+    /// Buffers of p values reused from one λ to the next (on wide data each is large, and a path would otherwise leave
+    /// several per λ for the collector): the gradient being computed (swapped with <see cref="Gradient"/>), the
+    /// restricted gradient, and the residual.
+    /// </summary>
+    internal double[]? SpareGradient, Restricted;
+    internal Residual? Residual;
+    internal int[]? Included;
+    internal bool[]? InWorking;
+    internal Design? Owner;
 }
 
 internal static class CoordinateDescent
 {
-    internal readonly record struct Outcome(int Sweeps, bool Converged, double Gap);
+    /// <param name="ResidualSquared">‖R‖² from the residual recomputed for the last gap, when that gap is the final word on β (else NaN).</param>
+    internal readonly record struct Outcome(int Sweeps, bool Converged, double Gap, double ResidualSquared = double.NaN);
 
     /// <param name="design">The implicit standardized design.</param>
     /// <param name="yc">Target, centred when there is an intercept.</param>
@@ -32,10 +44,31 @@ internal static class CoordinateDescent
         PathMemory? previous = null)
     {
         int n = design.N, p = design.P;
-        var residual = new Residual(design, yc, beta);
-        var v = new double[p];
+        if (previous is not null && previous.Owner != design)
+        {
+            // Buffers belong to one design (the gradient of the previous λ is the caller's to keep or not).
+            previous.Owner = design;
+            previous.Residual = null;
+            previous.Included = null;
+        }
+        Residual residual;
+        if (previous?.Residual is { } kept && kept.Target.SequenceEqual(yc))
+        {
+            residual = kept;
+            residual.Refresh(beta);
+        }
+        else
+        {
+            residual = new Residual(design, yc, beta);
+            if (previous is not null) previous.Residual = residual;
+        }
+        var v = previous?.SpareGradient ?? new double[p];
         var active = new List<int>(Math.Min(p, 1024));
-        var included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
+        if (previous?.Included is not { } included)
+        {
+            included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
+            if (previous is not null) previous.Included = included;
+        }
         var working = included;
         if (previous is { Gradient: { } g0 } && previous.L1 > 0)
         {
@@ -46,11 +79,15 @@ internal static class CoordinateDescent
                 if (beta[j] != 0 || Math.Abs(g0[j]) >= threshold * design.FactorOf(j)) strong.Add(j);
             working = strong.ToArray();
         }
-        var inWorking = new bool[p];
+        var inWorking = previous?.InWorking ?? new bool[p];
+        Array.Clear(inWorking);
+        if (previous is not null) previous.InWorking = inWorking;
         foreach (int j in working) inWorking[j] = true;
+        var restricted = working.Length == included.Length ? [] : previous?.Restricted ?? new double[p];
+        if (previous is not null && restricted.Length > 0) previous.Restricted = restricted;
         int sweeps = 0;
         double innerTolerance = gapTolerance;
-        double gap = double.PositiveInfinity;
+        double gap = double.PositiveInfinity, rss = double.NaN;
 
         while (sweeps < maxSweeps)
         {
@@ -72,6 +109,19 @@ internal static class CoordinateDescent
             // single full pass then serves both the optimality check and the duality gap.
             Polish(design, yc, l1, l2, residual, beta);
             residual.Refresh(beta);
+            if (working.Length < included.Length)
+            {
+                // The gap of the problem restricted to the working set costs a pass over the working columns only; while
+                // it is not met, neither is the full one (which can only be larger), so the full pass waits for it.
+                Array.Clear(restricted);
+                foreach (int j in working) restricted[j] = residual.Dot(j);
+                double restrictedGap = DualityGap.Compute(restricted, beta, residual.SquaredNorm(), n, l1, l2, design);
+                if (restrictedGap > gapTolerance)
+                {
+                    innerTolerance = Math.Min(innerTolerance, restrictedGap) * 0.1;
+                    continue;
+                }
+            }
             residual.Gradient(v);
             // The optimality check over the features the strong rule left out; any that fail join the working set.
             var violators = included.Where(j => !inWorking[j] && Violates(design, j, v[j], n * l1)).ToArray();
@@ -81,16 +131,19 @@ internal static class CoordinateDescent
                 working = [.. working, .. violators];
                 continue;
             }
-            gap = DualityGap.Compute(v, beta, residual.SquaredNorm(), n, l1, l2, design);
+            rss = residual.SquaredNorm();
+            gap = DualityGap.Compute(v, beta, rss, n, l1, l2, design);
             if (gap <= gapTolerance) break;
+            rss = double.NaN;
             innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
         }
         if (previous is not null)
         {
+            previous.SpareGradient = previous.Gradient;
             previous.Gradient = v;
             previous.L1 = l1;
         }
-        return new Outcome(sweeps, gap <= gapTolerance, gap);
+        return new Outcome(sweeps, gap <= gapTolerance, gap, rss);
     }
 
     /// <returns>The largest decrease of the objective bound (q_j + λ2)·δ²/2 over the sweep.</returns>
@@ -156,13 +209,15 @@ internal static class CoordinateDescent
         if (DirectSolver.SolveSubset(design, target, columns, shift, l2, 1e-12, solution) >= 0) return;
         residual.Refresh(beta);
         double before = Objective(design, residual, beta, n, l1, l2);
-        var previous = beta.ToArray();
+        // Only the free columns move.
+        var previous = new double[m];
+        for (int a = 0; a < m; a++) previous[a] = beta[columns[a]];
         StepTowards(design, beta, columns, solution);
         residual.Refresh(beta);
         // Near the optimum both objectives agree to rounding, and the solved point is the more accurate one: keep it
         // unless it is clearly worse. The duality gap computed next, from scratch, certifies whatever is kept.
         if (Objective(design, residual, beta, n, l1, l2) <= before + 1e-13 * Math.Abs(before)) return;
-        previous.CopyTo(beta);
+        for (int a = 0; a < m; a++) beta[columns[a]] = previous[a];
         residual.Refresh(beta);
     }
 
@@ -243,6 +298,11 @@ internal sealed class Residual
     /// <summary>Sparse only: σ, and Σ√w_i·r_i.</summary>
     private double _shift, _rootSum;
 
+    public Design Design => _design;
+
+    /// <summary>The target ỹ the residual is of.</summary>
+    public ReadOnlySpan<double> Target => _yc;
+
     public Residual(Design design, ReadOnlySpan<double> yc, ReadOnlySpan<double> beta)
     {
         _design = design;
@@ -302,22 +362,36 @@ internal sealed class Residual
     public void Gradient(Span<double> v)
     {
         int p = _design.P;
-        if (_design.IsSparse ? _design.PassCost < 1_000_000 : (long)p * _design.N < 1_000_000)
+        if (!Parallel(p))
         {
             for (int j = 0; j < p; j++) v[j] = _design.Excluded[j] ? 0 : Dot(j);
             return;
         }
-        // A full pass over the data: split over the cores by blocks of columns. Each entry is one dot product
-        // whoever computes it, so the result does not depend on the thread count.
         var result = new double[p];
-        int block = _design.IsSparse ? 4096 : 256;
-        Parallel.For(0, (p + block - 1) / block, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
-        {
-            int end = Math.Min(p, (b + 1) * block);
-            for (int j = b * block; j < end; j++) result[j] = _design.Excluded[j] ? 0 : Dot(j);
-        });
+        Gradient(result);
         result.CopyTo(v);
     }
+
+    /// <summary>v = X̃ᵀR into an array (a large pass runs in parallel straight into it).</summary>
+    public void Gradient(double[] v)
+    {
+        int p = _design.P;
+        if (!Parallel(p))
+        {
+            Gradient(v.AsSpan());
+            return;
+        }
+        // A full pass over the data: split over the cores by blocks of columns. Each entry is one dot product
+        // whoever computes it, so the result does not depend on the thread count.
+        int block = _design.IsSparse ? 4096 : 256;
+        System.Threading.Tasks.Parallel.For(0, (p + block - 1) / block, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
+        {
+            int end = Math.Min(p, (b + 1) * block);
+            for (int j = b * block; j < end; j++) v[j] = _design.Excluded[j] ? 0 : Dot(j);
+        });
+    }
+
+    private bool Parallel(int p) => _design.IsSparse ? _design.PassCost >= 1_000_000 : (long)p * _design.N >= 1_000_000;
 
     public double SquaredNorm()
     {

@@ -34,13 +34,23 @@ internal sealed class Design
     {
         get
         {
-            if (ColumnStarts is not { } starts) return (long)N * IncludedCount;
-            long total = 0;
-            for (int j = 0; j < P; j++)
-                if (!Excluded[j]) total += starts[j + 1] - starts[j];
-            return total + P;
+            if (_passCost >= 0) return _passCost;
+            long total;
+            if (ColumnStarts is not { } starts)
+            {
+                total = (long)N * IncludedCount;
+            }
+            else
+            {
+                total = P;
+                for (int j = 0; j < P; j++)
+                    if (!Excluded[j]) total += starts[j + 1] - starts[j];
+            }
+            return _passCost = total;
         }
     }
+
+    private long _passCost = -1;
 
     public required int N { get; init; }
     public required int P { get; init; }
