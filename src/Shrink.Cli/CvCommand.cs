@@ -112,6 +112,7 @@ internal static class CvCommand
         }
         console.MarkupLine(Markup.Escape(Why(cv)));
         if (ControlOptions.Describe(model) is { } controls) console.WriteLine(controls);
+        if (fit.Adaptive is { } adaptive) console.WriteLine(ControlOptions.DescribeAdaptive(Regression.AdaptiveWeights(data, fit), adaptive.Nu));
         if (best.Path.StopReason is { } stop) console.WriteLine(stop);
         console.Write(Report.CoefficientTable(model, $"refitted on all {data.Rows} rows at λ = {Report.Short(cv.Lambda)}"));
         console.WriteLine(Report.Summary(model, data.Rows, data.Features.Columns));
@@ -202,7 +203,7 @@ internal static class CvCommand
         }
         w.WriteStartObject("model");
         Report.WriteModelFields(w, cv.Model);
-        ControlOptions.WriteJson(w, cv.Model, null);
+        ControlOptions.WriteControls(w, cv.Model);
         w.WriteNumber("n", data.Rows);
         w.WriteNumber("p", data.Features.Columns);
         w.WriteStartObject("timing");

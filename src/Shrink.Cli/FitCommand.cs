@@ -42,7 +42,8 @@ internal static class FitCommand
             Report.WriteJson(stdout, w =>
             {
                 Report.WriteModelFields(w, model);
-                ControlOptions.WriteJson(w, model, adaptive);
+                ControlOptions.WriteControls(w, model);
+                if (adaptive is not null) ControlOptions.WriteAdaptive(w, adaptive);
                 w.WriteNumber("n", data.Data.Rows);
                 w.WriteNumber("p", data.Data.Features.Columns);
                 w.WriteNumber("dropped_rows", data.DroppedRows);
