@@ -8,45 +8,16 @@ namespace Shrink.Cli;
 /// <summary><c>shrink cv DATA --target COL [...]</c>: choose λ (and r) by cross-validation, refit, report.</summary>
 internal static class CvCommand
 {
-    private static readonly string[] ValueOptions =
+    internal static readonly string[] ValueOptions =
         [.. ModelOptions.Values, .. GridOptions.Values, "lambda", "target", "features", "exclude", "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save"];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
+        if (MultiTarget.Applies(args)) return MultiTarget.Cv(args, console, stdout, stderr);
         var a = Arguments.Parse(args, "cv", ValueOptions, SwitchOptions);
         string file = a.Single("a data file (CSV or TSV with a header)", "cv");
-        var l1Ratios = a.NumberList("l1-ratios", "in [0, 1]");
-        var fit = ModelOptions.From(a);
-        if (l1Ratios is not null && a.Text("penalty") is null) fit = fit with { Penalty = Penalty.ElasticNet };
-        var options = new CrossValidationOptions { Path = GridOptions.From(a, fit), L1Ratios = l1Ratios };
-        string? foldColumn = a.Text("fold-column");
-        switch (a.Text("folds"))
-        {
-            case "loo":
-                options = options with { LeaveOneOut = true };
-                break;
-            case { } text:
-                if (foldColumn is not null) throw new ShrinkException("'--folds' and '--fold-column' cannot be used together: the fold column decides the folds");
-                options = options with { Folds = a.Integer("folds", "≥ 2 (or 'loo')")!.Value };
-                break;
-        }
-        if (a.Integer("seed", "(any whole number)") is { } seed) options = options with { Seed = seed };
-        options = options with
-        {
-            Measure = a.Text("measure") switch
-            {
-                null or "mse" => ErrorMeasure.Mse,
-                "mae" => ErrorMeasure.Mae,
-                var other => throw new ShrinkException($"'measure' must be mse or mae; got '{other}'"),
-            },
-            Choose = a.Text("choose") switch
-            {
-                null or "1se" => LambdaChoice.OneStandardError,
-                "min" => LambdaChoice.Min,
-                var other => throw new ShrinkException($"'choose' must be min or 1se; got '{other}'"),
-            },
-        };
+        var options = ParseOptions(a, out var l1Ratios, out var foldColumn);
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
@@ -103,6 +74,43 @@ internal static class CvCommand
         return Cli.Ok;
     }
 
+    /// <summary>The cross-validation options of the command line (also for several targets).</summary>
+    internal static CrossValidationOptions ParseOptions(Arguments a, out IReadOnlyList<double>? l1Ratios, out string? foldColumn)
+    {
+        l1Ratios = a.NumberList("l1-ratios", "in [0, 1]");
+        var fit = ModelOptions.From(a);
+        if (l1Ratios is not null && a.Text("penalty") is null) fit = fit with { Penalty = Penalty.ElasticNet };
+        var options = new CrossValidationOptions { Path = GridOptions.From(a, fit), L1Ratios = l1Ratios };
+        foldColumn = a.Text("fold-column");
+        switch (a.Text("folds"))
+        {
+            case "loo":
+                options = options with { LeaveOneOut = true };
+                break;
+            case { } text:
+                if (foldColumn is not null) throw new ShrinkException("'--folds' and '--fold-column' cannot be used together: the fold column decides the folds");
+                options = options with { Folds = a.Integer("folds", "≥ 2 (or 'loo')")!.Value };
+                break;
+        }
+        if (a.Integer("seed", "(any whole number)") is { } seed) options = options with { Seed = seed };
+        options = options with
+        {
+            Measure = a.Text("measure") switch
+            {
+                null or "mse" => ErrorMeasure.Mse,
+                "mae" => ErrorMeasure.Mae,
+                var other => throw new ShrinkException($"'measure' must be mse or mae; got '{other}'"),
+            },
+            Choose = a.Text("choose") switch
+            {
+                null or "1se" => LambdaChoice.OneStandardError,
+                "min" => LambdaChoice.Min,
+                var other => throw new ShrinkException($"'choose' must be min or 1se; got '{other}'"),
+            },
+        };
+        return options;
+    }
+
     private static string Describe(CrossValidationResult cv, CrossValidationOptions options) =>
         cv.Method == "leave-one-out" ? "exact leave-one-out" :
         options.FoldIds is not null ? $"{cv.FoldIds!.Distinct().Count()} folds from the fold column" :
@@ -117,7 +125,7 @@ internal static class CvCommand
             : $"Chosen: λmin = {Report.Short(best.LambdaMin)}, the λ with the smallest CV error ({Report.Short(best.Mean[best.IndexMin])}).";
     }
 
-    private static int[] FoldIds(double[] values, string column, string file)
+    internal static int[] FoldIds(double[] values, string column, string file)
     {
         var ids = new int[values.Length];
         for (int i = 0; i < values.Length; i++)
@@ -129,7 +137,7 @@ internal static class CvCommand
         return ids;
     }
 
-    private static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, Dataset data, double readSeconds, double fitSeconds)
+    internal static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, Dataset data, double readSeconds, double fitSeconds)
     {
         var best = cv.Best;
         Report.WriteArray(w, "lambdas", best.Lambdas);

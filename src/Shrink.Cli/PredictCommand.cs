@@ -12,13 +12,14 @@ internal static class PredictCommand
         var a = Arguments.Parse(args, "predict", ["output"], []);
         if (a.Positional.Count != 2)
             throw new ShrinkException($"'shrink predict' takes a model file and a data file; got {a.Positional.Count} {(a.Positional.Count == 1 ? "argument" : "arguments")} (see 'shrink predict --help')");
-        var model = ModelFile.Load(a.Positional[0]);
-        var (features, _) = CsvData.ReadColumns(a.Positional[1], model.FeatureNames);
-        var predictions = model.Predict(features);
+        // One column per target: 'prediction' for a single-target model, 'prediction_<target>' for each target otherwise.
+        var (header, columns) = MultiTarget.Predict(a.Positional[0], a.Positional[1]);
+        var predictions = columns[0];
 
-        var text = new StringBuilder(predictions.Length * 20);
-        text.Append("prediction\n");
-        foreach (double v in predictions) text.Append(v.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        var text = new StringBuilder(predictions.Length * 20 * columns.Length);
+        text.Append(string.Join(',', header)).Append('\n');
+        for (int i = 0; i < predictions.Length; i++)
+            text.Append(string.Join(',', columns.Select(c => c[i].ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
 
         if (a.Text("output") is { } output)
         {

@@ -125,10 +125,10 @@ internal static class MultiTaskFitter
         problem.Memory = grid.Length > 1 ? new GroupMemory() : null;
         var models = new MultiTaskModel[grid.Length];
         var rss = new double[grid.Length];
+        if (grid.FirstOrDefault(l => !(l > 0)) is var bad && grid.Any(l => !(l > 0)))
+            throw Throw.Error($"'lambdas' must be > 0 for the multi-task lasso (λ = 0 is least squares, which fits each target on its own); got {Throw.Format(bad)}");
         for (int s = 0; s < grid.Length; s++)
         {
-            if (!(grid[s] > 0))
-                throw Throw.Error($"'lambdas' must be > 0 for the multi-task lasso (λ = 0 is least squares, which fits each target on its own); got {Throw.Format(grid[s])}");
             models[s] = FitAt(problem, names, targets, fit, grid[s], beta, out rss[s]);
             stepDone?.Invoke();
         }
