@@ -186,3 +186,31 @@ public class MultiTargetTests
         Fails(() => new MultiTargetDataset(x, [[1.0, 2, 3]], ["a", "b"], ["b"]), "column 'b' is both a feature and a target");
     }
 }
+
+/// <summary>The group solver's per-feature penalty factors, ready for the penalty-factor option to plug in.</summary>
+public class GroupDescentFactorTests
+{
+    [Fact]
+    public void Uniform_factors_scale_lambda_and_a_large_factor_drops_a_feature()
+    {
+        var (_, _, data) = MultiTargetTests.Make();
+        var problem = MultiTaskProblem.Build(data, fitIntercept: true, standardize: true);
+        int p = problem.P, k = problem.K;
+        double tolerance = 1e-13 * problem.NullObjective;
+        var twice = new double[p * k];
+        GroupDescent.Solve(problem.Design, problem.Y, k, 0.05, 0.02, Enumerable.Repeat(2.0, p).ToArray(), tolerance, 1_000_000, twice);
+        var doubled = new double[p * k];
+        GroupDescent.Solve(problem.Design, problem.Y, k, 0.1, 0.04, null, tolerance, 1_000_000, doubled);
+        for (int i = 0; i < p * k; i++) Assert.Equal(doubled[i], twice[i], 9);
+
+        var factors = Enumerable.Repeat(1.0, p).ToArray();
+        var free = new double[p * k];
+        GroupDescent.Solve(problem.Design, problem.Y, k, 0.05, 0, factors, tolerance, 1_000_000, free);
+        int strongest = Enumerable.Range(0, p).MaxBy(j => GroupDescent.RowNorm(free, j, k));
+        factors[strongest] = 1e6;
+        var held = new double[p * k];
+        var outcome = GroupDescent.Solve(problem.Design, problem.Y, k, 0.05, 0, factors, tolerance, 1_000_000, held);
+        Assert.True(outcome.Converged);
+        Assert.Equal(0, GroupDescent.RowNorm(held, strongest, k));
+    }
+}
