@@ -15,6 +15,17 @@ internal sealed class MultiTaskProblem
     public required bool FitIntercept { get; init; }
     public GroupMemory? Memory { get; set; }
 
+    private GroupGram? _gram;
+
+    /// <summary>The covariance form, built on first use and kept for the rest of a path.</summary>
+    public GroupGram Gram => _gram ??= new GroupGram(Design, Y, K);
+
+    /// <summary>Set for paths: many λ share one Gram matrix, which a single fit would not recoup.</summary>
+    public bool PreferGram { get; set; }
+
+    /// <summary>Whether block coordinate descent should run in covariance form here (the single-target rule).</summary>
+    public bool UseGram => PreferGram && GramState.Pays(Design);
+
     public int N => Design.N;
     public int P => Design.P;
 
@@ -75,15 +86,27 @@ internal static class MultiTaskFitter
         int n = problem.N, p = problem.P, k = problem.K;
         var penalty = Canonical(problem, options, lambda);
         double gapTolerance = options.Tolerance * problem.NullObjective;
-        var outcome = GroupDescent.Solve(problem.Design, problem.Y, k, penalty.L1, penalty.L2, null, gapTolerance, options.MaxIterations, beta, problem.Memory);
-
-        // The certificate, from a residual recomputed from scratch.
-        var residual = new GroupResidual(problem.Design, problem.Y, k, beta);
+        CoordinateDescent.Outcome outcome;
         var v = new double[p * k];
-        residual.Gradient(v);
+        string solver = SolverName;
+        if (problem.UseGram)
+        {
+            outcome = GroupGramDescent.Solve(problem.Gram, penalty.L1, penalty.L2, null, gapTolerance, options.MaxIterations, beta, problem.Memory);
+            // The certificate from the covariance form, recomputed from scratch: H = X̃ᵀỸ − X̃ᵀX̃·B.
+            GroupGramDescent.Gradient(problem.Gram, beta, v);
+            residualSquared = GroupGramDescent.ResidualSquared(problem.Gram, v, beta);
+            solver += " (gram)";
+        }
+        else
+        {
+            outcome = GroupDescent.Solve(problem.Design, problem.Y, k, penalty.L1, penalty.L2, null, gapTolerance, options.MaxIterations, beta, problem.Memory);
+            // The certificate, from a residual recomputed from scratch.
+            var residual = new GroupResidual(problem.Design, problem.Y, k, beta);
+            residual.Gradient(v);
+            residualSquared = residual.SquaredNorm();
+        }
         var norms = new double[p];
         for (int j = 0; j < p; j++) norms[j] = GroupDescent.RowNorm(v, j, k);
-        residualSquared = residual.SquaredNorm();
         double gap = GroupDescent.Gap(v, norms, beta, residualSquared, n, k, penalty.L1, penalty.L2, null);
         double objective = GroupDescent.Objective(residualSquared, beta, n, k, penalty.L1, penalty.L2, null);
         double scale = ConventionMap.ObjectiveScale(options.Convention, options.Penalty, n);
@@ -101,7 +124,7 @@ internal static class MultiTaskFitter
             }
         }
         var diagnostics = new FitDiagnostics(objective * scale, gap * scale, options.Tolerance, gapTolerance * scale, outcome.Sweeps,
-            gap <= gapTolerance, SolverName);
+            gap <= gapTolerance, solver);
         return new MultiTaskModel(names, targets, intercepts, coefficients, options.Penalty, lambda, options.EffectiveL1Ratio, options.Convention,
             options.FitIntercept, options.Standardize, n, penalty.Lambda, penalty.L1Ratio, diagnostics);
     }
@@ -123,6 +146,7 @@ internal static class MultiTaskFitter
     {
         var beta = new double[problem.P * problem.K];
         problem.Memory = grid.Length > 1 ? new GroupMemory() : null;
+        problem.PreferGram = grid.Length > 1;
         var models = new MultiTaskModel[grid.Length];
         var rss = new double[grid.Length];
         if (grid.FirstOrDefault(l => !(l > 0)) is var bad && grid.Any(l => !(l > 0)))

@@ -126,6 +126,45 @@ public class MultiTargetTests
                 Assert.True(Math.Abs(single.Coefficients[j][t] - path.Model(12).Coefficients[j][t]) <= 1e-5 * scale);
     }
 
+    [Theory]
+    [InlineData(1.0, true, true)]
+    [InlineData(0.6, true, false)]
+    [InlineData(1.0, false, true)]
+    [InlineData(0.3, false, false)]
+    public void Multi_task_paths_in_gram_and_plain_form_agree(double r, bool intercept, bool standardize)
+    {
+        var (x, y, _) = Make(seed: 52, n: 120, p: 10);
+        foreach (var row in x) row[4] = 2.5; // a constant column: excluded, or with neither intercept nor scaling a real feature
+        var data = new MultiTargetDataset(FeatureMatrix.FromRows(x), Enumerable.Range(0, 3).Select(t => y.Select(row => row[t]).ToArray()).ToArray());
+        var fit = new FitOptions { Penalty = r == 1 ? Penalty.Lasso : Penalty.ElasticNet, L1Ratio = r < 1 ? r : null, FitIntercept = intercept, Standardize = standardize, Tolerance = 1e-12 };
+        MultiTaskPath gram, plain;
+        try
+        {
+            GramState.Override = true;
+            gram = Regression.PathMultiTask(data, new PathOptions { Fit = fit, LambdaCount = 25 });
+            GramState.Override = false;
+            plain = Regression.PathMultiTask(data, new PathOptions { Fit = fit, LambdaCount = 25 });
+        }
+        finally
+        {
+            GramState.Override = null;
+        }
+        Assert.All(gram.Models, m => Assert.Equal("block-coordinate-descent (gram)", m.Diagnostics.Solver));
+        Assert.All(plain.Models, m => Assert.Equal("block-coordinate-descent", m.Diagnostics.Solver));
+        Assert.Equal(plain.Lambdas, gram.Lambdas);
+        for (int s = 0; s < gram.Count; s++)
+        {
+            var (g, q) = (gram.Model(s), plain.Model(s));
+            Assert.True(g.Diagnostics.Converged && q.Diagnostics.Converged);
+            double og = MultiTaskCertificates.Objective(x, y, g.Intercepts, g.Coefficients, g.CanonicalLambda, g.CanonicalL1Ratio, standardize);
+            double oq = MultiTaskCertificates.Objective(x, y, q.Intercepts, q.Coefficients, q.CanonicalLambda, q.CanonicalL1Ratio, standardize);
+            Assert.True(Math.Abs(og - oq) <= 1e-10 * oq, $"λ {s}: gram {og:R}, plain {oq:R}");
+            Assert.Equal(og, g.Diagnostics.Objective, 1e-9 * og);
+            double gap = MultiTaskCertificates.DualityGap(x, y, g.Intercepts, g.Coefficients, g.CanonicalLambda, g.CanonicalL1Ratio, standardize, intercept);
+            Assert.True(gap <= 1e-9 * g.Diagnostics.GapTolerance / g.Diagnostics.Tolerance, $"λ {s}: independent gap {gap:E2}");
+        }
+    }
+
     [Fact]
     public void Wide_data_and_a_constant_column_are_handled()
     {
