@@ -74,6 +74,7 @@ internal static class MultiTarget
         var input = CsvData.ReadTargets(s.File, ReadOptions(s));
         var data = input.Data;
         double readSeconds = clock.Elapsed.TotalSeconds;
+        if (input.DroppedRows > 0 && s.Args.Has("json")) stderr.WriteLine($"shrink: dropped {input.DroppedRows} rows with missing values");
         clock.Restart();
         if (s.Joint)
         {
@@ -91,6 +92,7 @@ internal static class MultiTarget
                 return Cli.Ok;
             }
             console.Write(JointTable(model, $"{Markup.Escape(System.IO.Path.GetFileName(s.File))}: multi-task {Names.Of(model.Penalty)} for {Quoted(data.TargetNames)}"));
+            if (input.DroppedRows > 0) console.WriteLine($"dropped {input.DroppedRows} rows with missing values");
             console.WriteLine(JointSummary(model, data));
             console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{Saved(s)}");
             return Cli.Ok;

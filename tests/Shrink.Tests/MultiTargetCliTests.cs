@@ -183,6 +183,19 @@ public class MultiTargetCliTests
     }
 
     [Fact]
+    public void A_missing_value_in_any_target_is_an_error_naming_it_or_drops_the_row()
+    {
+        using var folder = new TempFolder();
+        string data = folder.Write("d.csv", "x1,x2,a,b\n1,2,3,4\n2,1,5,NA\n3,3,4,6\n4,1,8,2\n5,2,9,1\n6,0,7,3\n");
+        var result = Shell.Run("fit", data, "--target", "a,b", "--lambda", "0.1");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("line 3, column 'b' is missing", Assert.Single(result.StderrLines));
+        var json = Json(Shell.Run("fit", data, "--target", "a,b", "--multi-task", "--lambda", "0.1", "--drop-missing", "--json"));
+        Assert.Equal(1, json.GetProperty("dropped_rows").GetInt32());
+        Assert.Equal(5, json.GetProperty("n").GetInt32());
+    }
+
+    [Fact]
     public void Model_files_of_several_targets_round_trip_and_are_told_apart()
     {
         using var folder = new TempFolder();
