@@ -165,6 +165,42 @@ public class MultiTargetTests
         }
     }
 
+    [Theory]
+    [InlineData(Penalty.Lasso, null, Convention.Shrink)]
+    [InlineData(Penalty.ElasticNet, 0.4, Convention.Sklearn)]
+    [InlineData(Penalty.ElasticNet, 0.7, Convention.Article)]
+    public void With_one_target_the_multi_task_lasso_is_the_lasso(Penalty penalty, double? r, Convention convention)
+    {
+        var (_, _, data) = Make();
+        var one = new MultiTargetDataset(data.Features, [data.Target(1).ToArray()], data.FeatureNames, ["b"]);
+        var options = new FitOptions { Penalty = penalty, L1Ratio = r, Convention = convention, Lambda = 0.3, Tolerance = 1e-13 };
+        var joint = Regression.FitMultiTask(one, options);
+        var single = Regression.Fit(data.ForTarget(1), options);
+        double scale = single.Coefficients.Max(Math.Abs);
+        for (int j = 0; j < single.Coefficients.Count; j++)
+            Assert.True(Math.Abs(single.Coefficients[j] - joint.Coefficients[j][0]) <= 1e-6 * scale, $"feature {j}: single {single.Coefficients[j]:R} ({single.Diagnostics}), joint {joint.Coefficients[j][0]:R} ({joint.Diagnostics})");
+        Assert.Equal(single.Intercept, joint.Intercepts[0], 1e-8 * Math.Abs(single.Intercept));
+        Assert.Equal(single.Diagnostics.Objective, joint.Diagnostics.Objective, 1e-10 * single.Diagnostics.Objective);
+        Assert.Equal(single.CanonicalLambda, joint.CanonicalLambda);
+    }
+
+    [Fact]
+    public void Permuting_the_targets_permutes_the_solution()
+    {
+        var (_, _, data) = Make();
+        var order = new[] { 2, 0, 1 };
+        var permuted = new MultiTargetDataset(data.Features, order.Select(t => data.Target(t).ToArray()).ToArray(), data.FeatureNames,
+            order.Select(t => data.TargetNames[t]).ToArray());
+        var options = new FitOptions { Penalty = Penalty.ElasticNet, L1Ratio = 0.8, Lambda = 0.2, Tolerance = 1e-13 };
+        var a = Regression.FitMultiTask(data, options);
+        var b = Regression.FitMultiTask(permuted, options);
+        double scale = a.Coefficients.Max(row => row.Max(Math.Abs));
+        for (int j = 0; j < a.Coefficients.Count; j++)
+            for (int s = 0; s < 3; s++)
+                Assert.True(Math.Abs(a.Coefficients[j][order[s]] - b.Coefficients[j][s]) <= 1e-9 * scale);
+        Assert.Equal(a.Diagnostics.Objective, b.Diagnostics.Objective, 1e-12 * a.Diagnostics.Objective);
+    }
+
     [Fact]
     public void Wide_data_and_a_constant_column_are_handled()
     {
