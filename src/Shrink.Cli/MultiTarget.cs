@@ -29,9 +29,23 @@ internal static class MultiTarget
 
     private sealed record Setup(Arguments Args, string File, IReadOnlyList<string> Targets, bool Joint);
 
+    /// <summary>
+    /// The options the several-target commands implement. The commands' own lists may grow (observation weights,
+    /// offsets, penalty factors, bounds); an option not listed here is refused rather than silently ignored.
+    /// </summary>
+    private static readonly HashSet<string> Supported = new(StringComparer.Ordinal)
+    {
+        "penalty", "lambda", "l1-ratio", "convention", "tolerance", "max-iterations", "no-intercept", "no-standardize",
+        "n-lambda", "lambda-min-ratio", "lambdas", "target", "features", "exclude", "save", "plot", "json", "drop-missing",
+        "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", Switch,
+    };
+
     private static Setup Parse(IReadOnlyList<string> args, string command, string[] values, string[] switches)
     {
         var a = Arguments.Parse(args, command, values, [.. switches, Switch]);
+        foreach (var option in values.Concat(switches).Where(o => !Supported.Contains(o)))
+            if (a.Text(option) is not null || a.Has(option))
+                throw new ShrinkException($"'--{option}' is not available with several targets yet; fit the targets one at a time");
         string file = a.Single("a data file (CSV or TSV with a header)", command);
         var targets = a.List("target") ?? throw new ShrinkException($"'--target' is required: the name of the column to predict, or several separated by commas (see 'shrink {command} --help')");
         if (targets.GroupBy(t => t, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
