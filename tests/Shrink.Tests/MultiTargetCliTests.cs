@@ -37,6 +37,20 @@ public class MultiTargetCliTests
         Assert.True(Math.Abs(expected - actual) <= 1e-14 * Math.Max(Math.Abs(expected), 1e-300), $"{what}: expected {expected:R}, got {actual:R}");
 
     [Fact]
+    public void Help_explains_several_targets_and_the_multi_task_lasso()
+    {
+        foreach (var command in new[] { "fit", "path", "cv" })
+        {
+            var result = Shell.Run(command, "--help");
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("--multi-task", result.Stdout);
+        }
+        Assert.Contains("y1,y2", Shell.Run("fit", "--help").Stdout);
+        Assert.Contains("prediction_<target>", Shell.Run("predict", "--help").Stdout);
+        Assert.Contains("--multi-task", Shell.Run("--help").Stdout);
+    }
+
+    [Fact]
     public void Fit_with_several_targets_is_one_independent_fit_per_target()
     {
         using var folder = new TempFolder();
