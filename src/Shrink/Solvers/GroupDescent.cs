@@ -54,11 +54,14 @@ internal static class GroupDescent
             active.Clear();
             foreach (int j in working)
                 if (RowNorm(beta, j, k) != 0) active.Add(j);
+            var anderson = new GroupAnderson(active.ToArray(), k);
             while (sweeps < maxSweeps)
             {
                 double largest = Sweep(design, residual, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active), k, l1, l2, factors, beta, scratch);
                 sweeps++;
                 if (largest <= innerTolerance) break;
+                anderson.Record(beta);
+                if (anderson.Ready) anderson.TryExtrapolate(design, y, residual, l1, l2, factors, beta);
             }
 
             residual.Refresh(beta);
@@ -173,6 +176,69 @@ internal static class GroupDescent
     }
 
     private static double Factor(double[]? factors, int j) => factors is null ? 1 : factors[j];
+}
+
+/// <summary>
+/// Anderson extrapolation of the block-coordinate-descent iterates on a fixed active set (the idea of
+/// <see cref="GramDescent"/>'s, for rows of B): after K sweeps, the affine combination of the last iterates that best
+/// cancels their successive differences is tried, and kept only if it lowers the objective (computed from a fresh
+/// residual). The duality gap computed afterwards certifies whatever is kept.
+/// </summary>
+internal sealed class GroupAnderson(int[] active, int k)
+{
+    private const int K = 5;
+    private readonly List<double[]> _iterates = new();
+
+    public bool Ready => _iterates.Count == K + 1;
+
+    public void Record(ReadOnlySpan<double> beta)
+    {
+        var x = new double[active.Length * k];
+        for (int a = 0; a < active.Length; a++) beta.Slice(active[a] * k, k).CopyTo(x.AsSpan(a * k, k));
+        _iterates.Add(x);
+    }
+
+    public void TryExtrapolate(Design design, double[] y, GroupResidual residual, double l1, double l2, double[]? factors, double[] beta)
+    {
+        int m = active.Length * k;
+        var iterates = _iterates.ToArray();
+        _iterates.Clear();
+        if (m == 0) return;
+        // Normal equations of min ‖U·c‖ subject to Σc = 1, U's columns the successive differences.
+        var u = new double[K][];
+        for (int r = 0; r < K; r++)
+        {
+            u[r] = new double[m];
+            for (int a = 0; a < m; a++) u[r][a] = iterates[r + 1][a] - iterates[r][a];
+        }
+        var gram = new double[K * K];
+        double trace = 0;
+        for (int r = 0; r < K; r++)
+            for (int c = 0; c < K; c++)
+            {
+                gram[r * K + c] = Kernels.Dot(u[r], u[c]);
+                if (r == c) trace += gram[r * K + c];
+            }
+        if (!(trace > 0)) return;
+        for (int r = 0; r < K; r++) gram[r * K + r] += 1e-10 * trace;
+        var z = new double[K];
+        Array.Fill(z, 1.0);
+        if (Cholesky.Factor(gram, K, 0) >= 0) return;
+        Cholesky.Solve(gram, K, z);
+        double sum = z.Sum();
+        if (!(Math.Abs(sum) > 1e-300)) return;
+        var candidate = (double[])beta.Clone();
+        var extrapolated = new double[m];
+        for (int r = 0; r < K; r++) Kernels.Axpy(z[r] / sum, iterates[r + 1], extrapolated);
+        for (int a = 0; a < active.Length; a++) extrapolated.AsSpan(a * k, k).CopyTo(candidate.AsSpan(active[a] * k, k));
+
+        int n = design.N;
+        double current = GroupDescent.Objective(residual.SquaredNorm(), beta, n, k, l1, l2, factors);
+        var trial = new GroupResidual(design, y, k, candidate);
+        if (!(GroupDescent.Objective(trial.SquaredNorm(), candidate, n, k, l1, l2, factors) < current)) return;
+        candidate.CopyTo(beta, 0);
+        residual.Refresh(beta);
+    }
 }
 
 /// <summary>
