@@ -94,6 +94,8 @@ public sealed class MultiTaskPath
     {
         _models = models;
         R2 = r2;
+        Lambdas = models.Select(m => m.Lambda).ToArray();
+        NonZero = models.Select(m => m.NonZeroCount).ToArray();
     }
 
     /// <summary>Feature names.</summary>
@@ -103,10 +105,10 @@ public sealed class MultiTaskPath
     public IReadOnlyList<string> TargetNames => _models[0].TargetNames;
 
     /// <summary>The grid, largest first, in the convention's units.</summary>
-    public IReadOnlyList<double> Lambdas => _models.Select(m => m.Lambda).ToArray();
+    public IReadOnlyList<double> Lambdas { get; }
 
     /// <summary>Number of features kept per λ.</summary>
-    public IReadOnlyList<int> NonZero => _models.Select(m => m.NonZeroCount).ToArray();
+    public IReadOnlyList<int> NonZero { get; }
 
     /// <summary>1 − RSS/TSS per λ, both summed over the targets (TSS about each target's mean with intercepts, about 0 without).</summary>
     public IReadOnlyList<double> R2 { get; }
