@@ -8,11 +8,12 @@ namespace Shrink.Cli;
 /// <summary><c>shrink fit DATA --target COL [...]</c>: fit one model, print it, optionally save it.</summary>
 internal static class FitCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, "target", "features", "exclude", "save", "plot"];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
+    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, "target", "features", "exclude", "save", "plot"];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
+        if (MultiTarget.Applies(args)) return MultiTarget.Fit(args, console, stdout, stderr);
         var a = Arguments.Parse(args, "fit", ValueOptions, SwitchOptions);
         string path = a.Single("a data file (CSV or TSV with a header)", "fit");
         var read = DataOptions.From(a, "fit") with { Auxiliary = ControlOptions.Columns(a) };

@@ -42,6 +42,16 @@ internal sealed class GramState
         _whole = true;
     }
 
+    /// <summary>
+    /// The covariance form of another target on the same design: X̃ᵀX̃ does not depend on the target, so its columns
+    /// (computed so far and from now on) are shared; only X̃ᵀỹ and ‖ỹ‖² are the new target's.
+    /// </summary>
+    public GramState(GramState shared, ReadOnlySpan<double> yc) : this(shared._design, yc)
+    {
+        _columns = shared._columns;
+        _whole = shared._whole;
+    }
+
     public Design Design => _design;
 
     /// <summary>The Cholesky factor of the last active set's Gram block, reused and extended across calls.</summary>
