@@ -42,7 +42,7 @@ internal static class CvCommand
 
         var model = cv.Model;
         if (a.Text("save") is { } save) ModelFile.Save(model, save);
-        if (plot is not null) Pictures.Cv(cv, $"{(options.Measure == ErrorMeasure.Mse ? "MSE" : "MAE")} by {cv.Method} cross-validation: {Path.GetFileName(file)}", plot);
+        if (plot is not null) Pictures.Cv(cv, $"{(options.Measure == ErrorMeasure.Mse ? "MSE" : "MAE")} by {cv.Method} cross-validation{(cv.Gamma is { } g ? $" (relaxed, γ = {Report.Short(g)})" : "")}: {Path.GetFileName(file)}", plot);
         if (!model.Diagnostics.Converged) stderr.WriteLine(Report.NotConverged(model));
 
         if (a.Has("json"))
