@@ -8,11 +8,12 @@ namespace Shrink.Cli;
 /// <summary><c>shrink fit DATA --target COL [...]</c>: fit one model, print it, optionally save it.</summary>
 internal static class FitCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, "target", "features", "exclude", InputData.Option, "save", "plot"];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
+    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, "target", "features", "exclude", InputData.Option, "save", "plot"];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
+        if (MultiTarget.Applies(args)) return MultiTarget.Fit(args, console, stdout, stderr);
         var a = Arguments.Parse(args, "fit", ValueOptions, SwitchOptions);
         string path = a.Single("a data file (CSV/TSV with a header, or LIBSVM)", "fit");
         var options = ControlOptions.Apply(a, ModelOptions.From(a));
@@ -41,7 +42,8 @@ internal static class FitCommand
             Report.WriteJson(stdout, w =>
             {
                 Report.WriteModelFields(w, model);
-                ControlOptions.WriteJson(w, model, adaptive);
+                ControlOptions.WriteControls(w, model);
+                if (adaptive is not null) ControlOptions.WriteAdaptive(w, adaptive);
                 w.WriteNumber("n", data.Data.Rows);
                 w.WriteNumber("p", data.Data.Features.Columns);
                 w.WriteNumber("dropped_rows", data.DroppedRows);

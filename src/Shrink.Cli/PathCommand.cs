@@ -8,11 +8,12 @@ namespace Shrink.Cli;
 /// <summary><c>shrink path DATA --target COL [...]</c>: fit a whole regularization path.</summary>
 internal static class PathCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", InputData.Option, "plot"];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
+    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", InputData.Option, "plot"];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout)
     {
+        if (MultiTarget.Applies(args)) return MultiTarget.Path(args, console, stdout);
         var a = Arguments.Parse(args, "path", ValueOptions, SwitchOptions);
         string file = a.Single("a data file (CSV/TSV with a header, or LIBSVM)", "path");
         var options = GridOptions.From(a, ControlOptions.Apply(a, ModelOptions.From(a)));
@@ -32,7 +33,12 @@ internal static class PathCommand
 
         if (a.Has("json"))
         {
-            Report.WriteJson(stdout, w => WritePath(w, path, readSeconds, fitSeconds));
+            var adaptiveWeights = options.Fit.Adaptive is null ? null : Regression.AdaptiveWeights(data, options.Fit);
+            Report.WriteJson(stdout, w =>
+            {
+                WritePath(w, path, readSeconds, fitSeconds);
+                if (adaptiveWeights is not null) ControlOptions.WriteAdaptive(w, adaptiveWeights);
+            });
             return Cli.Ok;
         }
 
@@ -56,6 +62,7 @@ internal static class PathCommand
         if (notConverged > 0) console.WriteLine($"warning: {notConverged} of {path.Count} fits did not reach the tolerance");
         if (path.StopReason is { } stop) console.WriteLine(stop);
         if (ControlOptions.Describe(path.Model(0)) is { } controls) console.WriteLine(controls);
+        if (options.Fit.Adaptive is { } adaptive) console.WriteLine(ControlOptions.DescribeAdaptive(Regression.AdaptiveWeights(data, options.Fit), adaptive.Nu));
         console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{(plot is not null ? $"; plot written to {plot}" : "")}; --json prints every λ");
         return Cli.Ok;
     }
@@ -94,7 +101,7 @@ internal static class PathCommand
         Report.WriteArray(w, "aic", path.Aic);
         Report.WriteArray(w, "bic", path.Bic);
         if (path.StopReason is { } stop) w.WriteString("stopped", stop);
-        ControlOptions.WriteJson(w, first, null);
+        ControlOptions.WriteControls(w, first);
         w.WriteStartObject("timing");
         w.WriteNumber("read_seconds", readSeconds);
         w.WriteNumber("fit_seconds", fitSeconds);

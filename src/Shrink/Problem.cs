@@ -6,7 +6,7 @@ namespace Shrink;
 /// A dataset put into the solvers' convention: the implicit centring and scaling of each column, the centred
 /// target, and which columns are not variables at all.
 /// </summary>
-internal sealed class Problem
+internal sealed partial class Problem
 {
     public required Design Design { get; init; }
     public required double[] CenteredTarget { get; init; }
