@@ -21,7 +21,8 @@
 #
 # Per (data, task) it runs sk_bench.py, glmnet_bench.R (not for ridgecv: glmnet has no leave-one-out) and
 # Shrink's side mode, round-robin, REPEATS times; it saves each JSON line as DATA-TASK-TOOL-REP.json (and
-# Shrink's per-λ trace as DATA-TASK-shrink-REP.log) with the machine description in machine.txt, then prints the anchors' compare.py table and bench/summarize.py's table
+# Shrink's per-λ trace as DATA-TASK-shrink-REP.log), with each process's peak resident memory added to its line as
+# peak_rss_mb (GNU time), and the machine description in machine.txt, then prints the anchors' compare.py table and bench/summarize.py's table
 # (also written to summary.md).
 set -euo pipefail
 
@@ -38,7 +39,7 @@ RUNS=("$@")
 [ ${#RUNS[@]} -gt 0 ] || RUNS=(diabetes:lasso dense:lasso dense:enet wide:lasso dense:lassocv dense:ridgecv)
 
 case "$DATA" in "$ROOT"|"$ROOT"/*) echo "run.sh: DATA ($DATA) must be outside the repository" >&2; exit 2 ;; esac
-for tool in "$PY" Rscript dotnet timeout; do
+for tool in "$PY" Rscript dotnet timeout /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool not found (see the set-up line at the top of this script)" >&2; exit 2; }
 done
 
@@ -66,11 +67,12 @@ cat "$OUT/machine.txt" >&2
 run_one() {
   local file=$1 tool=$2 data=$3 task=$4; shift 4
   local status=0 log="" progress=""
+  # Peak resident memory of the whole process (data loading included), from GNU time.
   if [ "$tool" = shrink ]; then
     log=${file%.json}.log
-    timeout "$TIMEOUT" "$@" > "$file.tmp" 2> "$log" || status=$?
+    timeout "$TIMEOUT" /usr/bin/time -f %M -o "$file.rss" "$@" > "$file.tmp" 2> "$log" || status=$?
   else
-    timeout "$TIMEOUT" "$@" > "$file.tmp" || status=$?
+    timeout "$TIMEOUT" /usr/bin/time -f %M -o "$file.rss" "$@" > "$file.tmp" || status=$?
   fi
   if [ $status -eq 124 ]; then
     [ "$tool" = shrink ] && progress=$(sed -n 's/^progress \([0-9]*\/[0-9]*\) .*/\1/p' "$log" | tail -1)
@@ -84,7 +86,8 @@ run_one() {
     [ -n "$log" ] && tail -5 "$log" >&2
     exit 1
   fi
-  mv "$file.tmp" "$file"
+  "$PY" -c 'import json, sys; r = json.loads(open(sys.argv[1]).read()); r["peak_rss_mb"] = int(open(sys.argv[2]).read().split()[-1]) / 1024; print(json.dumps(r))' "$file.tmp" "$file.rss" > "$file"
+  rm -f "$file.tmp" "$file.rss"
   echo "  $tool: $($PY -c 'import json, sys; print("%.3f s" % json.load(open(sys.argv[1]))["seconds"])' "$file")" >&2
 }
 

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Shrink.Solvers;
 
 /// <summary>
@@ -122,27 +125,53 @@ internal sealed class Design
     /// <summary>Σ over the stored entries of column j of √w_i·x_ij·r_i (sparse designs).</summary>
     public double StoredDot(int j, ReadOnlySpan<double> r)
     {
-        int start = ColumnStarts![j], count = ColumnStarts[j + 1] - start;
-        var rows = RowIndices.AsSpan(start, count);
-        var values = X.AsSpan(start, count);
-        double total = 0;
+        int start = ColumnStarts![j], end = ColumnStarts[j + 1];
+        // The row indices were checked once when the matrix was built (0 ≤ i < n, and r has n values): the gather
+        // runs without a bounds check per entry, which is most of its cost.
+        if (r.Length < N) throw new ArgumentException("r is shorter than the design", nameof(r));
+        ref int rows = ref MemoryMarshal.GetArrayDataReference(RowIndices!);
+        ref double values = ref MemoryMarshal.GetArrayDataReference(X);
+        ref double rr = ref MemoryMarshal.GetReference(r);
+        double total = 0, second = 0;
+        int k = start;
         if (Root is { } root)
-            for (int k = 0; k < rows.Length; k++) total += values[k] * root[rows[k]] * r[rows[k]];
-        else
-            for (int k = 0; k < rows.Length; k++) total += values[k] * r[rows[k]];
-        return total;
+        {
+            ref double w = ref MemoryMarshal.GetArrayDataReference(root);
+            for (; k < end; k++)
+            {
+                int i = Unsafe.Add(ref rows, k);
+                total += Unsafe.Add(ref values, k) * Unsafe.Add(ref w, i) * Unsafe.Add(ref rr, i);
+            }
+            return total;
+        }
+        for (; k + 1 < end; k += 2)
+        {
+            total += Unsafe.Add(ref values, k) * Unsafe.Add(ref rr, Unsafe.Add(ref rows, k));
+            second += Unsafe.Add(ref values, k + 1) * Unsafe.Add(ref rr, Unsafe.Add(ref rows, k + 1));
+        }
+        if (k < end) total += Unsafe.Add(ref values, k) * Unsafe.Add(ref rr, Unsafe.Add(ref rows, k));
+        return total + second;
     }
 
     /// <summary>r_i += a·√w_i·x_ij over the stored entries of column j (sparse designs).</summary>
     public void StoredAdd(int j, double a, Span<double> r)
     {
-        int start = ColumnStarts![j], count = ColumnStarts[j + 1] - start;
-        var rows = RowIndices.AsSpan(start, count);
-        var values = X.AsSpan(start, count);
+        int start = ColumnStarts![j], end = ColumnStarts[j + 1];
+        if (r.Length < N) throw new ArgumentException("r is shorter than the design", nameof(r));
+        ref int rows = ref MemoryMarshal.GetArrayDataReference(RowIndices!);
+        ref double values = ref MemoryMarshal.GetArrayDataReference(X);
+        ref double rr = ref MemoryMarshal.GetReference(r);
         if (Root is { } root)
-            for (int k = 0; k < rows.Length; k++) r[rows[k]] += a * values[k] * root[rows[k]];
-        else
-            for (int k = 0; k < rows.Length; k++) r[rows[k]] += a * values[k];
+        {
+            ref double w = ref MemoryMarshal.GetArrayDataReference(root);
+            for (int k = start; k < end; k++)
+            {
+                int i = Unsafe.Add(ref rows, k);
+                Unsafe.Add(ref rr, i) += a * Unsafe.Add(ref values, k) * Unsafe.Add(ref w, i);
+            }
+            return;
+        }
+        for (int k = start; k < end; k++) Unsafe.Add(ref rr, Unsafe.Add(ref rows, k)) += a * Unsafe.Add(ref values, k);
     }
 
     /// <summary>Σ_i x_ij·v_i over the raw column j (no centre, scale or weight).</summary>
