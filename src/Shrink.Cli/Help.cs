@@ -7,7 +7,7 @@ internal static class Help
 
         Usage:
           shrink demo [--json] [--out DIR]             the student-score example
-          shrink fit DATA --target COL [options]       fit one model on a CSV/TSV file
+          shrink fit DATA --target COL [options]       fit one model on a CSV/TSV file (or LIBSVM)
           shrink path DATA --target COL [options]      fit a whole regularization path
           shrink cv DATA --target COL [options]        choose λ by cross-validation and refit
           shrink predict MODEL.json DATA [--output F]  predictions for new data, as CSV
@@ -16,6 +16,8 @@ internal static class Help
         Objective: 1/(2n)·‖y − b0 − Xb‖² + λ·(r·‖Db‖₁ + (1 − r)/2·‖Db‖²), D = column standard deviations.
         Several targets: --target y1,y2,... (one fit per target), --multi-task (features chosen jointly:
         1/(2n)·‖Y − 1b0ᵀ − XB‖² + λ·(r·Σ_j d_j‖B_j‖₂ + (1 − r)/2·‖DB‖²), B_j the row of feature j).
+        LIBSVM files (.svm, .libsvm, or --format libsvm) are read as sparse data: the label is the target
+        (no --target), features are named by index (1, 2, ...).
         Exit codes: 0 success, 2 bad input or options, 1 internal error. --verbose shows stack traces.
 
         """;
@@ -30,6 +32,8 @@ internal static class Help
           --features a,b,c         use only these columns as features (default: all others)
           --exclude a,b            use all other columns except these
           --drop-missing           skip rows with empty, NA or NaN cells (default: error)
+          --format csv|libsvm      how to read DATA (default: libsvm for .svm/.libsvm, else csv); a LIBSVM
+                                   file is sparse, its label is the target and its features are named 1, 2, ...
         Model:
           --penalty P              lasso (default) | ridge | elasticnet | ols
           --lambda X               penalty strength λ ≥ 0 (required unless ols; 0 means OLS)
@@ -101,7 +105,8 @@ internal static class Help
         shrink predict MODEL.json DATA [--output FILE] [--offset COL]
 
           Columns of DATA are matched to the model's features by name; extra columns are ignored,
-          a missing one is an error. Writes a CSV with one column, 'prediction', to stdout or FILE;
+          a missing one is an error. A LIBSVM file (.svm, .libsvm, --format libsvm) is matched by index
+          for a model fitted on one. Writes a CSV with one column, 'prediction', to stdout or FILE;
           a model of several targets gives one column per target, 'prediction_<target>'.
           --offset COL   the new rows' offsets (required for a model fitted with an offset)
 

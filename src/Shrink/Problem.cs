@@ -239,9 +239,9 @@ internal sealed partial class Problem
     {
         var names = data.FeatureNames;
         int p = names.Count;
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int j = 0; j < p; j++) index[names[j]] = j;
-        int Find(string option, string name) => index.TryGetValue(name, out int j) ? j
+        // The dataset's own name index, built only when an option names a feature (wide data seldom needs it).
+        var index = FeatureNameList.Of(names);
+        int Find(string option, string name) => index.TryGetIndex(name, out int j) ? j
             : throw Throw.Error($"'{option}' names feature '{name}', which is not in the data (features: {Names.List(names)})");
 
         double[]? factor = null, reported = null;

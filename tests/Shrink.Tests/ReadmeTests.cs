@@ -32,7 +32,8 @@ public class ReadmeTests
     {
         var source = File.ReadAllText(Path.Combine(Root, "tests", "Shrink.Tests", "ReadmeTests.cs"));
         var marked = Regex.Match(source, "// quick start begin\\n(.*?)// quick start end", RegexOptions.Singleline).Groups[1].Value;
-        var readme = Blocks("csharp").Single();
+        // The quick start is the README's first C# block (the sparse section's snippet follows later).
+        var readme = Blocks("csharp").First();
         var readmeBody = string.Join("\n", readme.Split('\n').Where(l => !l.StartsWith("using ", StringComparison.Ordinal)));
         Assert.Equal(Normalize(readmeBody), Normalize(marked));
     }
@@ -87,7 +88,7 @@ public class ReadmeTests
         {
             var demo = Path.Combine(folder, "src", "Shrink.Cli", "Demo");
             Directory.CreateDirectory(demo);
-            foreach (var file in Directory.GetFiles(Path.Combine(Root, "src", "Shrink.Cli", "Demo"), "*.csv"))
+            foreach (var file in Directory.GetFiles(Path.Combine(Root, "src", "Shrink.Cli", "Demo")).Where(f => f.EndsWith(".csv", StringComparison.Ordinal) || f.EndsWith(".svm", StringComparison.Ordinal)))
                 File.Copy(file, Path.Combine(demo, Path.GetFileName(file)));
             Environment.CurrentDirectory = folder;
             foreach (var command in commands)
