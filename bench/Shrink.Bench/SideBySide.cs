@@ -81,7 +81,7 @@ internal static class SideBySide
             json.WriteString("data", name);
             json.WriteNumber("n", n);
             json.WriteNumber("p", p);
-            if (x.IsSparse) json.WriteNumber("nnz", x.StoredCount);
+            if (x.IsSparse) json.WriteNumber("x_nnz", x.StoredCount);
             // The bytes of X as Shrink holds it (CSC: values, row indices, column starts), for the memory comparison.
             json.WriteNumber("data_mb", (x.IsSparse ? x.StoredCount * 12.0 + 4.0 * (p + 1) : 8.0 * n * p) / (1 << 20));
 
