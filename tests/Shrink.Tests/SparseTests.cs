@@ -48,9 +48,9 @@ public class SparseTests
     /// <summary>Coefficients agree to this fraction of the largest |b| (both are solved to a gap of 1e-13 of the null objective).</summary>
     private const double Same = 1e-7;
 
-    private static void AssertSame(LinearModel dense, LinearModel sparse, string what = "")
+    private static void AssertSame(LinearModel dense, LinearModel sparse, string what = "", double coefficients = Same)
     {
-        double scale = Math.Max(1, dense.Coefficients.Max(Math.Abs));
+        double scale = Math.Max(1, dense.Coefficients.Max(Math.Abs)) * coefficients / Same;
         Assert.True(Math.Abs(dense.Intercept - sparse.Intercept) <= Same * Math.Max(scale, Math.Abs(dense.Intercept)), $"{what} intercept {dense.Intercept} vs {sparse.Intercept}");
         for (int j = 0; j < dense.Coefficients.Count; j++)
             Assert.True(Math.Abs(dense.Coefficients[j] - sparse.Coefficients[j]) <= Same * scale, $"{what} b{j}: {dense.Coefficients[j]} vs {sparse.Coefficients[j]}");
@@ -195,8 +195,11 @@ public class SparseTests
         var options = new PathOptions { Fit = new FitOptions { Tolerance = Tight }, LambdaCount = 30 };
         var dense = Regression.Path(new Dataset(FeatureMatrix.FromRows(x), y), options);
         var sparse = Regression.Path(new Dataset(SparseData.Sparse(x), y), options);
-        for (int k = 0; k < dense.Count; k++) AssertSame(dense.Model(k), sparse.Model(k), $"λ {k}");
-        for (int k = 0; k < sparse.Count; k += 5)
+        // 300 features on 40 rows: near the top of the path the objective is nearly flat in some directions, so two
+        // solutions certified to the same objective (to 1e-13 of the null one) may differ in the coefficients by far
+        // more; the objectives, the certificates and the optimality conditions are what must agree.
+        for (int k = 0; k < dense.Count; k++) AssertSame(dense.Model(k), sparse.Model(k), $"λ {k}", coefficients: 1e-2);
+        for (int k = 0; k < sparse.Count; k++)
         {
             var m = sparse.Model(k);
             double kkt = Certificates.KktViolation(x, y, m.Intercept, m.Coefficients, m.CanonicalLambda, m.CanonicalL1Ratio, true, true);

@@ -93,9 +93,13 @@ internal static class CoordinateDescent
         double innerTolerance = gapTolerance;
         double gap = double.PositiveInfinity, rss = double.NaN;
 
+        // After a failed restricted gap, only the working features that violate their optimality condition need a
+        // visit (the restricted gradient has just been computed for all of them), not the whole working set.
+        int[]? entrants = null;
         while (sweeps < maxSweeps)
         {
-            Sweep(design, residual, working, l1, l2, beta);
+            Sweep(design, residual, entrants ?? working, l1, l2, beta);
+            entrants = null;
             sweeps++;
 
             active.Clear();
@@ -127,6 +131,10 @@ internal static class CoordinateDescent
                 if (restrictedGap > gapTolerance)
                 {
                     innerTolerance = Math.Min(innerTolerance, restrictedGap) * 0.1;
+                    var wanting = new List<int>();
+                    foreach (int j in working)
+                        if (beta[j] == 0 && Violates(design, j, restricted[j], n * l1)) wanting.Add(j);
+                    entrants = wanting.ToArray();
                     continue;
                 }
             }
