@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Shrink.Solvers;
 
 /// <summary>
@@ -5,98 +8,233 @@ namespace Shrink.Solvers;
 /// QL method with Wilkinson-style shifts. O(m³) once; what lets a ridge path or leave-one-out error be had for
 /// every λ from a single decomposition.
 /// </summary>
+/// <remarks>
+/// The reduction works on the upper triangle, row by row, so that every inner loop is over a contiguous row: the
+/// rank-2 update of step k and the matrix-vector product of step k + 1 are done in the same pass over each row, one
+/// read and one write of the trailing triangle per step. The orthogonal factor is accumulated transposed (Qᵀ, one
+/// dot product and one axpy per row and reflector, rows independent), which is the layout the QL rotations want.
+/// </remarks>
 internal static class SymmetricEigen
 {
     /// <summary>
     /// Decomposes <paramref name="a"/> (m x m, row-major, symmetric; overwritten) into V·diag(values)·Vᵀ.
     /// On return a holds V with eigenvectors as columns, and <paramref name="values"/> the eigenvalues, ascending.
     /// </summary>
-    public static void Decompose(Span<double> a, int m, Span<double> values)
+    /// <param name="threads">Degree of parallelism (tests vary it; the result does not depend on it).</param>
+    public static void Decompose(double[] a, int m, Span<double> values, int threads = 0)
     {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        if (m == 0) return;
         var offDiagonal = new double[m];
-        Tridiagonalize(a, m, values, offDiagonal);
-        // The QL rotations act on pairs of eigenvector columns; transposed, those are contiguous rows, so each
-        // rotation is two vectorised row operations instead of a strided loop.
-        Transpose(a, m);
-        QlImplicit(values, offDiagonal, a, m);
+        var tau = new double[m];
+        Tridiagonalize(a, m, values, offDiagonal, tau);
+        // Qᵀ: row i is the i-th column of Q. The QL rotations act on pairs of those columns, so on contiguous rows.
+        FormTransposedQ(a, m, tau, options);
+        QlImplicit(values, offDiagonal, a, m, options);
         Transpose(a, m);
         SortAscending(values, a, m);
     }
 
-    private static void Tridiagonalize(Span<double> a, int m, Span<double> d, double[] e)
+    /// <summary>
+    /// Qᵀ·A·Q = T with Q = H_0·H_1⋯H_{m−3}, H_k = I − τ_k·v_k·v_kᵀ acting on indices k+1..m−1. Reads and updates the upper
+    /// triangle only. On return d holds T's diagonal, e[i] = T[i, i−1] (e[0] = 0), and row k of a holds v_k in columns
+    /// k+1..m−1 (v_k[k+1] = 1).
+    /// </summary>
+    private static void Tridiagonalize(double[] a, int m, Span<double> d, double[] e, double[] tau)
     {
-        for (int i = m - 1; i > 0; i--)
+        e[0] = 0;
+        if (m == 1)
         {
-            int l = i - 1;
-            double h = 0;
-            if (l > 0)
+            d[0] = a[0];
+            return;
+        }
+        var v = new double[m];
+        var w = new double[m];
+        var p = new double[m];
+        var nextV = new double[m];
+        var nextP = new double[m];
+        double t = 0;
+        if (m > 2)
+        {
+            d[0] = a[0];
+            t = Reflector(a, m, 0, v, e);
+            tau[0] = t;
+            // p = A22·v from the upper triangle: the diagonal and the right of each row by a dot product, the left
+            // (the transposed upper part of earlier rows) by an axpy from each row.
+            for (int r = 1; r < m; r++)
             {
-                double scale = 0;
-                for (int k = 0; k <= l; k++) scale += Math.Abs(a[i * m + k]);
-                if (scale == 0)
+                var row = a.AsSpan(r * m + r + 1, m - r - 1);
+                p[r] += a[r * m + r] * v[r] + Kernels.Dot(row, v.AsSpan(r + 1));
+                Kernels.Axpy(v[r], row, p.AsSpan(r + 1));
+            }
+        }
+        for (int k = 0; k < m - 2; k++)
+        {
+            // w = τp − (τ²/2)(pᵀv)·v, then A22 ← A22 − v·wᵀ − w·vᵀ (that is H·A22·H).
+            int s = k + 1;
+            double pv = 0;
+            for (int r = s; r < m; r++) pv += p[r] * v[r];
+            double half = 0.5 * t * t * pv;
+            for (int r = s; r < m; r++) w[r] = t * p[r] - half * v[r];
+            // Row k+1 first: it gives the next reflector, which the pass over the other rows then multiplies by.
+            UpdateRow(a.AsSpan(s * m + s, m - s), v.AsSpan(s), w.AsSpan(s), v[s], w[s]);
+            if (k + 1 < m - 2)
+            {
+                d[s] = a[s * m + s];
+                double nextT = Reflector(a, m, s, nextV, e);
+                tau[s] = nextT;
+                Array.Clear(nextP, s + 1, m - s - 1);
+                for (int r = s + 1; r < m; r++)
                 {
-                    e[i] = a[i * m + l];
+                    a[r * m + r] -= 2 * v[r] * w[r];
+                    double diagonal = a[r * m + r];
+                    double dot = FusedRow(a.AsSpan(r * m + r + 1, m - r - 1), v.AsSpan(r + 1), w.AsSpan(r + 1), v[r], w[r],
+                        nextV.AsSpan(r + 1), nextV[r], nextP.AsSpan(r + 1));
+                    nextP[r] += diagonal * nextV[r] + dot;
                 }
-                else
-                {
-                    for (int k = 0; k <= l; k++)
-                    {
-                        a[i * m + k] /= scale;
-                        h += a[i * m + k] * a[i * m + k];
-                    }
-                    double f = a[i * m + l];
-                    double g = f >= 0 ? -Math.Sqrt(h) : Math.Sqrt(h);
-                    e[i] = scale * g;
-                    h -= f * g;
-                    a[i * m + l] = f - g;
-                    f = 0;
-                    for (int j = 0; j <= l; j++)
-                    {
-                        a[j * m + i] = a[i * m + j] / h;
-                        g = 0;
-                        for (int k = 0; k <= j; k++) g += a[j * m + k] * a[i * m + k];
-                        for (int k = j + 1; k <= l; k++) g += a[k * m + j] * a[i * m + k];
-                        e[j] = g / h;
-                        f += e[j] * a[i * m + j];
-                    }
-                    double hh = f / (h + h);
-                    for (int j = 0; j <= l; j++)
-                    {
-                        f = a[i * m + j];
-                        e[j] = g = e[j] - hh * f;
-                        for (int k = 0; k <= j; k++) a[j * m + k] -= f * e[k] + g * a[i * m + k];
-                    }
-                }
+                (v, nextV) = (nextV, v);
+                (p, nextP) = (nextP, p);
+                t = nextT;
             }
             else
             {
-                e[i] = a[i * m + l];
+                // The last 2 x 2 block: update its last row, read T off it.
+                a[(m - 1) * m + m - 1] -= 2 * v[m - 1] * w[m - 1];
             }
-            d[i] = h;
         }
-        d[0] = 0;
-        e[0] = 0;
-        // Accumulate the Householder reflections into the orthogonal matrix.
-        for (int i = 0; i < m; i++)
+        d[m - 2] = a[(m - 2) * m + m - 2];
+        d[m - 1] = a[(m - 1) * m + m - 1];
+        e[m - 1] = a[(m - 2) * m + m - 1];
+        if (m > 2) tau[m - 2] = 0;
+    }
+
+    /// <summary>
+    /// The reflector H = I − τ·v·vᵀ that maps row k right of the diagonal, x = a[k, k+1..], to (β, 0, ..., 0); v into
+    /// <paramref name="v"/> (indices k+1..) and into the row itself, β into e[k+1].
+    /// </summary>
+    /// <returns>τ (0 when x is already reduced).</returns>
+    private static double Reflector(double[] a, int m, int k, double[] v, double[] e)
+    {
+        var x = a.AsSpan(k * m + k + 1, m - k - 1);
+        double alpha = x[0];
+        double scale = 0;
+        for (int i = 1; i < x.Length; i++) scale = Math.Max(scale, Math.Abs(x[i]));
+        if (scale == 0)
         {
-            int l = i - 1;
-            if (d[i] != 0)
+            e[k + 1] = alpha;
+            v.AsSpan(k + 1, x.Length).Clear();
+            v[k + 1] = 1;
+            return 0;
+        }
+        scale = Math.Max(scale, Math.Abs(alpha));
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++) sum += (x[i] / scale) * (x[i] / scale);
+        double norm = scale * Math.Sqrt(sum);
+        double beta = alpha >= 0 ? -norm : norm;
+        double inverse = 1 / (alpha - beta);
+        v[k + 1] = 1;
+        for (int i = 1; i < x.Length; i++) v[k + 1 + i] = x[i] * inverse;
+        v.AsSpan(k + 1, x.Length).CopyTo(x);
+        e[k + 1] = beta;
+        return (beta - alpha) / beta;
+    }
+
+    /// <summary>row ← row − vr·w − wr·v (a row of the symmetric rank-2 update).</summary>
+    private static void UpdateRow(Span<double> row, ReadOnlySpan<double> v, ReadOnlySpan<double> w, double vr, double wr)
+    {
+        Kernels.Axpy(-vr, w, row);
+        Kernels.Axpy(-wr, v, row);
+    }
+
+    /// <summary>
+    /// The part right of the diagonal of one row: row ← row − vr·w − wr·v, then returns row·u and adds ur·row to q
+    /// (the next step's product A22·u, from the updated row, in the same pass).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double FusedRow(Span<double> row, ReadOnlySpan<double> v, ReadOnlySpan<double> w, double vr, double wr,
+        ReadOnlySpan<double> u, double ur, Span<double> q)
+    {
+        int length = row.Length, j = 0;
+        double dot = 0;
+        if (Vector256.IsHardwareAccelerated && length >= 4)
+        {
+            ref double pr = ref row[0];
+            ref double pv = ref Unsafe.AsRef(in v[0]);
+            ref double pw = ref Unsafe.AsRef(in w[0]);
+            ref double pu = ref Unsafe.AsRef(in u[0]);
+            ref double pq = ref q[0];
+            var mvr = Vector256.Create(-vr);
+            var mwr = Vector256.Create(-wr);
+            var vur = Vector256.Create(ur);
+            var acc = Vector256<double>.Zero;
+            for (; j <= length - 4; j += 4)
             {
-                for (int j = 0; j <= l; j++)
-                {
-                    double g = 0;
-                    for (int k = 0; k <= l; k++) g += a[i * m + k] * a[k * m + j];
-                    for (int k = 0; k <= l; k++) a[k * m + j] -= g * a[k * m + i];
-                }
+                var x = Vector256.LoadUnsafe(ref pr, (nuint)j);
+                x = Vector256.FusedMultiplyAdd(mvr, Vector256.LoadUnsafe(ref pw, (nuint)j), x);
+                x = Vector256.FusedMultiplyAdd(mwr, Vector256.LoadUnsafe(ref pv, (nuint)j), x);
+                x.StoreUnsafe(ref pr, (nuint)j);
+                acc = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref pu, (nuint)j), acc);
+                Vector256.FusedMultiplyAdd(x, vur, Vector256.LoadUnsafe(ref pq, (nuint)j)).StoreUnsafe(ref pq, (nuint)j);
             }
-            d[i] = a[i * m + i];
-            a[i * m + i] = 1;
-            for (int j = 0; j <= l; j++) a[j * m + i] = a[i * m + j] = 0;
+            dot = Vector256.Sum(acc);
+        }
+        for (; j < length; j++)
+        {
+            double x = row[j] - vr * w[j] - wr * v[j];
+            row[j] = x;
+            dot += x * u[j];
+            q[j] += x * ur;
+        }
+        return dot;
+    }
+
+    /// <summary>
+    /// Overwrites a (holding the reflectors in its rows) with Qᵀ = H_{m−3}⋯H_0, built as I·H_{m−3}⋯H_0: multiplying by
+    /// H_j from the right changes rows and columns j+1.. only, each row by one dot product and one axpy with v_j, so
+    /// rows are independent and run in parallel (the result does not depend on the thread count).
+    /// </summary>
+    private static void FormTransposedQ(double[] a, int m, double[] tau, ParallelOptions options)
+    {
+        a[(m - 1) * m + m - 1] = 1;
+        for (int s = m - 2; s >= 0; s--)
+        {
+            // The block over indices s+1.. is Q's so far; extend it by the identity on index s.
+            a.AsSpan(s * m + s, m - s).Clear();
+            a[s * m + s] = 1;
+            for (int r = s + 1; r < m; r++) a[r * m + s] = 0;
+            if (s == 0 || tau[s - 1] == 0) continue;
+            int j = s - 1, length = m - s;
+            double t = tau[j];
+            const int Rows = 32;
+            int chunks = (length + Rows - 1) / Rows;
+            if (chunks == 1 || (long)length * length < 1 << 15)
+            {
+                ApplyReflector(a, m, j, s, m, t);
+            }
+            else
+            {
+                Parallel.For(0, chunks, options, chunk =>
+                    ApplyReflector(a, m, j, s + chunk * Rows, Math.Min(m, s + (chunk + 1) * Rows), t));
+            }
         }
     }
 
-    private static void QlImplicit(Span<double> d, double[] e, Span<double> z, int m)
+    /// <summary>Rows r0..r1−1 of Qᵀ, columns s..: row ← row − τ·(row·v)·vᵀ with v in row j, columns s.. .</summary>
+    private static void ApplyReflector(double[] a, int m, int j, int r0, int r1, double t)
     {
+        int s = j + 1;
+        var v = a.AsSpan(j * m + s, m - s);
+        for (int r = r0; r < r1; r++)
+        {
+            var row = a.AsSpan(r * m + s, m - s);
+            Kernels.Axpy(-t * Kernels.Dot(row, v), v, row);
+        }
+    }
+
+    private static void QlImplicit(Span<double> d, double[] e, double[] z, int m, ParallelOptions options)
+    {
+        var cosines = new double[m];
+        var sines = new double[m];
         for (int i = 1; i < m; i++) e[i - 1] = e[i];
         if (m > 0) e[m - 1] = 0;
         for (int l = 0; l < m; l++)
@@ -136,8 +274,11 @@ internal static class SymmetricEigen
                     p = s * r;
                     d[i + 1] = g + p;
                     g = c * r - b;
-                    Rotate(z.Slice(i * m, m), z.Slice((i + 1) * m, m), c, s);
+                    cosines[i] = c;
+                    sines[i] = s;
                 }
+                // The rotations just made, split−1 down to i+1, applied to the vectors in one chained pass.
+                ApplyRotations(z, m, i + 1, split, cosines, sines, options);
                 if (underflow) continue;
                 d[l] -= p;
                 e[l] = g;
@@ -146,24 +287,63 @@ internal static class SymmetricEigen
         }
     }
 
-    /// <summary>(lo, hi) ← (c·lo − s·hi, s·lo + c·hi), element-wise.</summary>
-    private static void Rotate(Span<double> lo, Span<double> hi, double c, double s)
+    /// <summary>
+    /// For i = last−1 down to first: (row i, row i+1) ← (c_i·row i − s_i·row i+1, s_i·row i + c_i·row i+1). Row i's new
+    /// value is the next rotation's second operand, so it is carried in registers: one load and one store per element and
+    /// rotation. Blocks of columns are independent and run in parallel; each element's arithmetic is the same whoever
+    /// computes it.
+    /// </summary>
+    private static void ApplyRotations(double[] z, int m, int first, int last, double[] cosines, double[] sines, ParallelOptions options)
     {
-        int k = 0, w = System.Numerics.Vector<double>.Count;
-        var vc = new System.Numerics.Vector<double>(c);
-        var vs = new System.Numerics.Vector<double>(s);
-        for (; k <= lo.Length - w; k += w)
+        if (last <= first) return;
+        const int Columns = 64;
+        int blocks = (m + Columns - 1) / Columns;
+        if (blocks == 1 || (long)(last - first) * m < 1 << 15)
         {
-            var l = new System.Numerics.Vector<double>(lo.Slice(k, w));
-            var h = new System.Numerics.Vector<double>(hi.Slice(k, w));
-            (vc * l - vs * h).CopyTo(lo.Slice(k, w));
-            (vs * l + vc * h).CopyTo(hi.Slice(k, w));
+            RotateColumns(z, m, 0, m, first, last, cosines, sines);
+            return;
         }
-        for (; k < lo.Length; k++)
+        Parallel.For(0, blocks, options, block =>
+            RotateColumns(z, m, block * Columns, Math.Min(m, (block + 1) * Columns), first, last, cosines, sines));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RotateColumns(double[] z, int m, int c0, int c1, int first, int last, double[] cosines, double[] sines)
+    {
+        int j = c0;
+        ref double start = ref z[0];
+        if (Vector256.IsHardwareAccelerated)
         {
-            double l = lo[k], h = hi[k];
-            lo[k] = c * l - s * h;
-            hi[k] = s * l + c * h;
+            for (; j <= c1 - 8; j += 8)
+            {
+                var carry0 = Vector256.LoadUnsafe(ref start, (nuint)(last * m + j));
+                var carry1 = Vector256.LoadUnsafe(ref start, (nuint)(last * m + j + 4));
+                for (int i = last - 1; i >= first; i--)
+                {
+                    var c = Vector256.Create(cosines[i]);
+                    var s = Vector256.Create(sines[i]);
+                    nuint at = (nuint)(i * m + j);
+                    var lo0 = Vector256.LoadUnsafe(ref start, at);
+                    var lo1 = Vector256.LoadUnsafe(ref start, at + 4);
+                    (s * lo0 + c * carry0).StoreUnsafe(ref start, at + (nuint)m);
+                    (s * lo1 + c * carry1).StoreUnsafe(ref start, at + (nuint)m + 4);
+                    carry0 = c * lo0 - s * carry0;
+                    carry1 = c * lo1 - s * carry1;
+                }
+                carry0.StoreUnsafe(ref start, (nuint)(first * m + j));
+                carry1.StoreUnsafe(ref start, (nuint)(first * m + j + 4));
+            }
+        }
+        for (; j < c1; j++)
+        {
+            double carry = z[last * m + j];
+            for (int i = last - 1; i >= first; i--)
+            {
+                double c = cosines[i], s = sines[i], lo = z[i * m + j];
+                z[(i + 1) * m + j] = s * lo + c * carry;
+                carry = c * lo - s * carry;
+            }
+            z[first * m + j] = carry;
         }
     }
 
