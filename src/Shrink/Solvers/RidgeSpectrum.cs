@@ -15,6 +15,7 @@ internal sealed class RidgeSpectrum
     private readonly double[] _uty;
     /// <summary>Maps spectral weights to coefficients: β_S = W·(weights ∘ Uᵀỹ); W is m x k, row-major.</summary>
     private readonly double[] _w;
+    /// <summary>U (n x k), column-major: column c is the c-th left singular vector.</summary>
     private readonly double[]? _u;
     private readonly double[] _yc;
 
@@ -45,7 +46,7 @@ internal sealed class RidgeSpectrum
             }
             if (needLeftVectors)
             {
-                // U = X̃·W with W = V·diag(μ^{-1/2}): row i of U gathers x̃_ia·W[a, :], one vectorised axpy each.
+                // U = X̃·V·diag(μ^{-1/2}): one blocked product (n·m² multiply-adds) with the design read in place.
                 var w = new double[m * m];
                 for (int a = 0; a < m; a++)
                     for (int c = 0; c < m; c++)
@@ -54,48 +55,31 @@ internal sealed class RidgeSpectrum
                         w[a * m + c] = root > 0 ? v[a * m + c] / root : 0;
                     }
                 _u = new double[n * m];
-                var u = _u;
                 var columns = _columns;
-                Parallel.For(0, (n + 255) / 256, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, block =>
-                {
-                    int start = block * 256, end = Math.Min(n, start + 256);
-                    var t = new double[n];
-                    for (int a = 0; a < m; a++)
-                    {
-                        DirectSolver.Transformed(design, columns[a], t);
-                        var row = w.AsSpan(a * m, m);
-                        for (int i = start; i < end; i++) Kernels.Axpy(t[i], row, u.AsSpan(i * m, m));
-                    }
-                });
+                GemmKernel.Multiply(n, m, m, (a, start, target) => Transformed(design, columns[a], start, target), w, _u);
             }
         }
         else
         {
-            var u = DirectSolver.Kernel(design);
+            var kernel = DirectSolver.Kernel(design);
             _mu = new double[n];
-            SymmetricEigen.Decompose(u, n, _mu);
+            SymmetricEigen.Decompose(kernel, n, _mu);
             DropNumericalZeros(_mu);
             _k = n;
+            // The eigenvectors are the columns of the row-major result: transposed, they are contiguous.
+            var u = new double[n * n];
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < n; c++) u[c * n + i] = kernel[i * n + c];
             _u = u;
             _uty = new double[n];
-            for (int c = 0; c < n; c++)
-            {
-                double s = 0;
-                for (int i = 0; i < n; i++) s += u[i * n + c] * yc[i];
-                _uty[c] = s;
-            }
+            for (int c = 0; c < n; c++) _uty[c] = Kernels.Dot(u.AsSpan(c * n, n), yc);
             // β = X̃ᵀ·U·diag(1/(μ + nλ))·Uᵀỹ, so W = X̃ᵀU (m x n).
             _w = new double[m * n];
             var t = new double[n];
             for (int a = 0; a < m; a++)
             {
                 DirectSolver.Transformed(design, _columns[a], t);
-                for (int c = 0; c < n; c++)
-                {
-                    double s = 0;
-                    for (int i = 0; i < n; i++) s += t[i] * u[i * n + c];
-                    _w[a * n + c] = s;
-                }
+                for (int c = 0; c < n; c++) _w[a * n + c] = Kernels.Dot(t, u.AsSpan(c * n, n));
             }
         }
     }
@@ -130,31 +114,56 @@ internal sealed class RidgeSpectrum
     }
 
     /// <summary>
-    /// Leave-one-out residuals e_i/(1 − h_ii) of the linear smoother at λ2, the hat matrix including 1/n for the
-    /// intercept: exact for ridge with the centring and scaling of the full data held fixed (as scikit-learn's RidgeCV).
+    /// Leave-one-out residuals e_i/(1 − h_ii) of the linear smoother at every λ2 of <paramref name="l2"/>, the hat
+    /// matrix including 1/n for the intercept: exact for ridge with the centring and scaling of the full data held fixed
+    /// (as scikit-learn's RidgeCV). For all λ at once, fitted values are U·(diag(Uᵀỹ)·F) and hat diagonals (U∘U)·F,
+    /// F[c, l] = μ_c/(μ_c + nλ2_l): two blocked products of n·k·L multiply-adds.
     /// </summary>
-    /// <returns>The generalized cross-validation score mean(e²)/(1 − tr(H)/n)² at the same λ2.</returns>
-    public double LeaveOneOutResiduals(double l2, bool intercept, Span<double> result)
+    /// <param name="result">n x L, column-major: column l holds the residuals at l2[l].</param>
+    /// <returns>The generalized cross-validation score mean(e²)/(1 − tr(H)/n)² at each λ2.</returns>
+    public double[] LeaveOneOutResiduals(double[] l2, bool intercept, double[] result)
     {
         var u = _u ?? throw new InvalidOperationException("left singular vectors were not computed");
-        int n = _design.N;
-        var weights = new double[_k];
-        for (int c = 0; c < _k; c++) weights[c] = _mu[c] * Shrinkage(c, l2);
-        double rss = 0;
-        for (int i = 0; i < n; i++)
-        {
-            var row = u.AsSpan(i * _k, _k);
-            double fitted = 0, hat = intercept ? 1.0 / n : 0;
-            for (int c = 0; c < _k; c++)
+        int n = _design.N, count = l2.Length, k = _k;
+        var filter = new double[k * count];
+        var weighted = new double[k * count];
+        for (int c = 0; c < k; c++)
+            for (int l = 0; l < count; l++)
             {
-                fitted += row[c] * weights[c] * _uty[c];
-                hat += row[c] * row[c] * weights[c];
+                filter[c * count + l] = _mu[c] * Shrinkage(c, l2[l]);
+                weighted[c * count + l] = filter[c * count + l] * _uty[c];
             }
-            result[i] = (_yc[i] - fitted) / (1 - hat);
-            rss += (_yc[i] - fitted) * (_yc[i] - fitted);
+        var fitted = new double[n * count];
+        GemmKernel.Multiply(n, k, count, (c, start, target) => u.AsSpan(c * n + start, target.Length).CopyTo(target), weighted, fitted);
+        var hats = new double[n * count];
+        GemmKernel.Multiply(n, k, count, (c, start, target) =>
+        {
+            var column = u.AsSpan(c * n + start, target.Length);
+            for (int i = 0; i < target.Length; i++) target[i] = column[i] * column[i];
+        }, filter, hats);
+        var gcv = new double[count];
+        for (int l = 0; l < count; l++)
+        {
+            double rss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double e = _yc[i] - fitted[l * n + i];
+                double hat = hats[l * n + i] + (intercept ? 1.0 / n : 0);
+                result[l * n + i] = e / (1 - hat);
+                rss += e * e;
+            }
+            double trace = (intercept ? 1 : 0) + EffectiveDegreesOfFreedom(l2[l]);
+            double shrink = 1 - trace / n;
+            gcv[l] = rss / n / (shrink * shrink);
         }
-        double trace = (intercept ? 1 : 0) + EffectiveDegreesOfFreedom(l2);
-        double shrink = 1 - trace / n;
-        return rss / n / (shrink * shrink);
+        return gcv;
+    }
+
+    /// <summary>Rows [start, start + target.Length) of x̃_j = (x_j − center_j)/scale_j.</summary>
+    private static void Transformed(Design design, int j, int start, Span<double> target)
+    {
+        var source = design.Column(j).Slice(start, target.Length);
+        double c = design.Center[j], s = design.Scale[j];
+        for (int i = 0; i < target.Length; i++) target[i] = (source[i] - c) / s;
     }
 }
