@@ -113,6 +113,16 @@ internal static class Engine
         return Certify(v, beta, residual.SquaredNorm(), problem.N, penalty);
     }
 
+    /// <summary>
+    /// For a β read off a ridge spectrum: from the Gram matrix kept before its decomposition (O(p²), no pass over the
+    /// data, as the Gram form of coordinate descent), or from a residual when the spectrum is of the kernel matrix.
+    /// </summary>
+    internal static Certificate SpectrumCertificate(Problem problem, RidgeSpectrum spectrum, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
+    {
+        var g = new double[beta.Length];
+        return spectrum.Gradient(beta, g) is { } rss ? Certify(g, beta, rss, problem.N, penalty) : ResidualCertificate(problem, penalty, beta);
+    }
+
     private static Certificate Certify(ReadOnlySpan<double> gradient, ReadOnlySpan<double> beta, double rss, int n, CanonicalPenalty penalty)
     {
         double l1Norm = 0, l2Sq = 0;

@@ -55,7 +55,8 @@ internal static class PathFitter
             {
                 var penalty = Engine.Canonical(problem, fit, grid[k]);
                 spectrum.Coefficients(penalty.L2, beta);
-                models[k] = Engine.Build(problem, names, fit, grid[k], penalty, beta, 1, true, "eigen", ols: false, out rss[k]);
+                models[k] = Engine.Build(problem, names, fit, grid[k], penalty, beta, 1, true, "eigen", ols: false, out rss[k],
+                    Engine.SpectrumCertificate(problem, spectrum, penalty, beta));
             }
             else
             {

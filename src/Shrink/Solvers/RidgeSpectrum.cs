@@ -18,6 +18,9 @@ internal sealed class RidgeSpectrum
     /// <summary>U (n x k), column-major: column c is the c-th left singular vector.</summary>
     private readonly double[]? _u;
     private readonly double[] _yc;
+    /// <summary>X̃ᵀX̃ and X̃ᵀỹ over the included columns (primal form only): what certifies a β without a pass over the data.</summary>
+    private readonly double[]? _gram;
+    private readonly double[]? _xty;
 
     public RidgeSpectrum(Design design, ReadOnlySpan<double> yc, bool needLeftVectors)
     {
@@ -29,6 +32,8 @@ internal sealed class RidgeSpectrum
         {
             var xty = new double[m];
             var v = DirectSolver.Gram(design, yc, _columns, xty);
+            _gram = (double[])v.Clone();
+            _xty = xty;
             _mu = new double[m];
             SymmetricEigen.Decompose(v, m, _mu);
             DropNumericalZeros(_mu);
@@ -111,6 +116,29 @@ internal sealed class RidgeSpectrum
         double df = 0;
         for (int c = 0; c < _k; c++) df += _mu[c] * Shrinkage(c, l2);
         return df;
+    }
+
+    /// <summary>
+    /// ∇ = X̃ᵀ(ỹ − X̃β) from the Gram matrix kept before the decomposition (p values, 0 for excluded columns), and
+    /// ‖ỹ − X̃β‖² = ‖ỹ‖² − βᵀX̃ᵀỹ − βᵀ∇: an independent check of β from the spectrum, O(m²), no pass over the data.
+    /// </summary>
+    /// <returns>‖ỹ − X̃β‖², or null in the dual form (no Gram matrix: certify from the data instead).</returns>
+    public double? Gradient(ReadOnlySpan<double> beta, Span<double> gradient)
+    {
+        if (_gram is not { } gram || _xty is not { } xty) return null;
+        int m = _columns.Length;
+        var b = new double[m];
+        for (int a = 0; a < m; a++) b[a] = beta[_columns[a]];
+        gradient.Clear();
+        double fit = 0, along = 0;
+        for (int a = 0; a < m; a++)
+        {
+            double g = xty[a] - Kernels.Dot(gram.AsSpan(a * m, m), b);
+            gradient[_columns[a]] = g;
+            fit += b[a] * xty[a];
+            along += b[a] * g;
+        }
+        return Math.Max(Kernels.Dot(_yc, _yc) - fit - along, 0);
     }
 
     /// <summary>
