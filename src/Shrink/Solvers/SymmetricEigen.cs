@@ -29,10 +29,19 @@ internal static class SymmetricEigen
         var tau = new double[m];
         Tridiagonalize(a, m, values, offDiagonal, tau);
         // Qᵀ: row i is the i-th column of Q. The QL rotations act on pairs of those columns, so on contiguous rows.
-        FormTransposedQ(a, m, tau, options);
-        QlImplicit(values, offDiagonal, a, m, options);
-        Transpose(a, m);
-        SortAscending(values, a, m);
+        var z = FormTransposedQ(a, m, tau, options);
+        var rotations = QlImplicit(values, offDiagonal, m);
+        rotations.Apply(z, m, options);
+        // V = Zᵀ with its columns in ascending order of eigenvalue.
+        var order = Enumerable.Range(0, m).ToArray();
+        var sorted = values.ToArray();
+        Array.Sort(sorted, order);
+        sorted.CopyTo(values);
+        for (int c = 0; c < m; c++)
+        {
+            var row = z.AsSpan(order[c] * m, m);
+            for (int r = 0; r < m; r++) a[r * m + c] = row[r];
+        }
     }
 
     /// <summary>
@@ -189,52 +198,39 @@ internal static class SymmetricEigen
     }
 
     /// <summary>
-    /// Overwrites a (holding the reflectors in its rows) with Qᵀ = H_{m−3}⋯H_0, built as I·H_{m−3}⋯H_0: multiplying by
-    /// H_j from the right changes rows and columns j+1.. only, each row by one dot product and one axpy with v_j, so
-    /// rows are independent and run in parallel (the result does not depend on the thread count).
+    /// Qᵀ = H_{m−3}⋯H_0 from the reflectors in the rows of a. Row t of Qᵀ is e_tᵀ·H_{t−1}⋯H_0: every row is
+    /// independent of the others, so blocks of rows are built in parallel, each applying the reflectors in turn (one dot
+    /// product and one axpy per row and reflector, the block staying in cache while the reflectors stream past). The
+    /// result does not depend on the thread count.
     /// </summary>
-    private static void FormTransposedQ(double[] a, int m, double[] tau, ParallelOptions options)
+    private static double[] FormTransposedQ(double[] a, int m, double[] tau, ParallelOptions options)
     {
-        a[(m - 1) * m + m - 1] = 1;
-        for (int s = m - 2; s >= 0; s--)
+        var z = new double[m * m];
+        const int Rows = 16;
+        Parallel.For(0, (m + Rows - 1) / Rows, options, block =>
         {
-            // The block over indices s+1.. is Q's so far; extend it by the identity on index s.
-            a.AsSpan(s * m + s, m - s).Clear();
-            a[s * m + s] = 1;
-            for (int r = s + 1; r < m; r++) a[r * m + s] = 0;
-            if (s == 0 || tau[s - 1] == 0) continue;
-            int j = s - 1, length = m - s;
-            double t = tau[j];
-            const int Rows = 32;
-            int chunks = (length + Rows - 1) / Rows;
-            if (chunks == 1 || (long)length * length < 1 << 15)
+            int r0 = block * Rows, r1 = Math.Min(m, r0 + Rows);
+            for (int r = r0; r < r1; r++) z[r * m + r] = 1;
+            for (int j = Math.Min(r1 - 2, m - 3); j >= 0; j--)
             {
-                ApplyReflector(a, m, j, s, m, t);
+                double t = tau[j];
+                if (t == 0) continue;
+                int s = j + 1;
+                var v = a.AsSpan(j * m + s, m - s);
+                for (int r = Math.Max(r0, s); r < r1; r++)
+                {
+                    var row = z.AsSpan(r * m + s, m - s);
+                    Kernels.Axpy(-t * Kernels.Dot(row, v), v, row);
+                }
             }
-            else
-            {
-                Parallel.For(0, chunks, options, chunk =>
-                    ApplyReflector(a, m, j, s + chunk * Rows, Math.Min(m, s + (chunk + 1) * Rows), t));
-            }
-        }
+        });
+        return z;
     }
 
-    /// <summary>Rows r0..r1−1 of Qᵀ, columns s..: row ← row − τ·(row·v)·vᵀ with v in row j, columns s.. .</summary>
-    private static void ApplyReflector(double[] a, int m, int j, int r0, int r1, double t)
+    /// <summary>Eigenvalues of the tridiagonal (d, e) into d, and the plane rotations that carry Qᵀ to the eigenvectors.</summary>
+    private static RotationLog QlImplicit(Span<double> d, double[] e, int m)
     {
-        int s = j + 1;
-        var v = a.AsSpan(j * m + s, m - s);
-        for (int r = r0; r < r1; r++)
-        {
-            var row = a.AsSpan(r * m + s, m - s);
-            Kernels.Axpy(-t * Kernels.Dot(row, v), v, row);
-        }
-    }
-
-    private static void QlImplicit(Span<double> d, double[] e, double[] z, int m, ParallelOptions options)
-    {
-        var cosines = new double[m];
-        var sines = new double[m];
+        var log = new RotationLog();
         for (int i = 1; i < m; i++) e[i - 1] = e[i];
         if (m > 0) e[m - 1] = 0;
         for (int l = 0; l < m; l++)
@@ -274,84 +270,125 @@ internal static class SymmetricEigen
                     p = s * r;
                     d[i + 1] = g + p;
                     g = c * r - b;
-                    cosines[i] = c;
-                    sines[i] = s;
+                    log.Add(c, s);
                 }
-                // The rotations just made, split−1 down to i+1, applied to the vectors in one chained pass.
-                ApplyRotations(z, m, i + 1, split, cosines, sines, options);
+                log.EndSweep(split, split - 1 - i);
                 if (underflow) continue;
                 d[l] -= p;
                 e[l] = g;
                 e[split] = 0;
             } while (true);
         }
+        return log;
     }
 
     /// <summary>
-    /// For i = last−1 down to first: (row i, row i+1) ← (c_i·row i − s_i·row i+1, s_i·row i + c_i·row i+1). Row i's new
-    /// value is the next rotation's second operand, so it is carried in registers: one load and one store per element and
-    /// rotation. Blocks of columns are independent and run in parallel; each element's arithmetic is the same whoever
-    /// computes it.
+    /// The QL method's rotations, in order, applied to the vectors only once the eigenvalues are found. A sweep with last
+    /// index L and count K rotates, for i = L−1 down to L−K, (row i, row i+1) ← (c·row i − s·row i+1, s·row i + c·row i+1).
     /// </summary>
-    private static void ApplyRotations(double[] z, int m, int first, int last, double[] cosines, double[] sines, ParallelOptions options)
+    private sealed class RotationLog
     {
-        if (last <= first) return;
-        const int Columns = 64;
-        int blocks = (m + Columns - 1) / Columns;
-        if (blocks == 1 || (long)(last - first) * m < 1 << 15)
-        {
-            RotateColumns(z, m, 0, m, first, last, cosines, sines);
-            return;
-        }
-        Parallel.For(0, blocks, options, block =>
-            RotateColumns(z, m, block * Columns, Math.Min(m, (block + 1) * Columns), first, last, cosines, sines));
-    }
+        private double[] _cosines = new double[256];
+        private double[] _sines = new double[256];
+        private int _count;
+        private readonly List<(int Last, int Count, int Offset)> _sweeps = [];
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RotateColumns(double[] z, int m, int c0, int c1, int first, int last, double[] cosines, double[] sines)
-    {
-        int j = c0;
-        ref double start = ref z[0];
-        if (Vector256.IsHardwareAccelerated)
+        public void Add(double c, double s)
         {
-            for (; j <= c1 - 8; j += 8)
+            if (_count == _cosines.Length)
             {
-                var carry0 = Vector256.LoadUnsafe(ref start, (nuint)(last * m + j));
-                var carry1 = Vector256.LoadUnsafe(ref start, (nuint)(last * m + j + 4));
-                for (int i = last - 1; i >= first; i--)
+                Array.Resize(ref _cosines, 2 * _count);
+                Array.Resize(ref _sines, 2 * _count);
+            }
+            _cosines[_count] = c;
+            _sines[_count++] = s;
+        }
+
+        public void EndSweep(int last, int count)
+        {
+            if (count > 0) _sweeps.Add((last, count, _count - count));
+        }
+
+        /// <summary>
+        /// Every sweep on z, by blocks of columns in parallel: a block (m rows of a few cache lines) stays in cache through
+        /// all the sweeps, and row i's new value is the next rotation's second operand, carried in registers. Each element's
+        /// arithmetic is the same whoever computes it.
+        /// </summary>
+        public void Apply(double[] z, int m, ParallelOptions options)
+        {
+            const int Columns = 32;
+            Parallel.For(0, (m + Columns - 1) / Columns, options, block =>
+            {
+                int c0 = block * Columns, c1 = Math.Min(m, c0 + Columns);
+                foreach (var (last, count, offset) in _sweeps) RotateColumns(z, m, c0, c1, last, count, _cosines.AsSpan(offset, count), _sines.AsSpan(offset, count));
+            });
+        }
+
+        /// <summary>hi[at..] ← s·lo + c·carry; returns c·lo − s·carry (the new row i, the next rotation's second operand).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<double> Rotate(ref double lo, ref double hi, nuint at, Vector256<double> c, Vector256<double> s, Vector256<double> carry)
+        {
+            var x = Vector256.LoadUnsafe(ref lo, at);
+            Vector256.FusedMultiplyAdd(s, x, c * carry).StoreUnsafe(ref hi, at);
+            return Vector256.FusedMultiplyAdd(c, x, -(s * carry));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void RotateColumns(double[] z, int m, int c0, int c1, int last, int count, ReadOnlySpan<double> cosines, ReadOnlySpan<double> sines)
+        {
+            int j = c0, first = last - count;
+            ref double start = ref z[0];
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // 32 columns at a time: eight independent chains hide the latency of each carried multiply-add.
+                for (; j <= c1 - 32; j += 32)
                 {
-                    var c = Vector256.Create(cosines[i]);
-                    var s = Vector256.Create(sines[i]);
-                    nuint at = (nuint)(i * m + j);
-                    var lo0 = Vector256.LoadUnsafe(ref start, at);
-                    var lo1 = Vector256.LoadUnsafe(ref start, at + 4);
-                    (s * lo0 + c * carry0).StoreUnsafe(ref start, at + (nuint)m);
-                    (s * lo1 + c * carry1).StoreUnsafe(ref start, at + (nuint)m + 4);
-                    carry0 = c * lo0 - s * carry0;
-                    carry1 = c * lo1 - s * carry1;
+                    ref double top = ref Unsafe.Add(ref start, last * m + j);
+                    var k0 = Vector256.LoadUnsafe(ref top, 0); var k1 = Vector256.LoadUnsafe(ref top, 4);
+                    var k2 = Vector256.LoadUnsafe(ref top, 8); var k3 = Vector256.LoadUnsafe(ref top, 12);
+                    var k4 = Vector256.LoadUnsafe(ref top, 16); var k5 = Vector256.LoadUnsafe(ref top, 20);
+                    var k6 = Vector256.LoadUnsafe(ref top, 24); var k7 = Vector256.LoadUnsafe(ref top, 28);
+                    for (int r = 0; r < count; r++)
+                    {
+                        var c = Vector256.Create(cosines[r]);
+                        var s = Vector256.Create(sines[r]);
+                        ref double lo = ref Unsafe.Add(ref start, (last - 1 - r) * m + j);
+                        ref double hi = ref Unsafe.Add(ref lo, m);
+                        k0 = Rotate(ref lo, ref hi, 0, c, s, k0); k1 = Rotate(ref lo, ref hi, 4, c, s, k1);
+                        k2 = Rotate(ref lo, ref hi, 8, c, s, k2); k3 = Rotate(ref lo, ref hi, 12, c, s, k3);
+                        k4 = Rotate(ref lo, ref hi, 16, c, s, k4); k5 = Rotate(ref lo, ref hi, 20, c, s, k5);
+                        k6 = Rotate(ref lo, ref hi, 24, c, s, k6); k7 = Rotate(ref lo, ref hi, 28, c, s, k7);
+                    }
+                    ref double bottom = ref Unsafe.Add(ref start, first * m + j);
+                    k0.StoreUnsafe(ref bottom, 0); k1.StoreUnsafe(ref bottom, 4);
+                    k2.StoreUnsafe(ref bottom, 8); k3.StoreUnsafe(ref bottom, 12);
+                    k4.StoreUnsafe(ref bottom, 16); k5.StoreUnsafe(ref bottom, 20);
+                    k6.StoreUnsafe(ref bottom, 24); k7.StoreUnsafe(ref bottom, 28);
                 }
-                carry0.StoreUnsafe(ref start, (nuint)(first * m + j));
-                carry1.StoreUnsafe(ref start, (nuint)(first * m + j + 4));
+                for (; j <= c1 - 4; j += 4)
+                {
+                    var carry = Vector256.LoadUnsafe(ref start, (nuint)(last * m + j));
+                    for (int r = 0; r < count; r++)
+                    {
+                        ref double lo = ref Unsafe.Add(ref start, (last - 1 - r) * m + j);
+                        carry = Rotate(ref lo, ref Unsafe.Add(ref lo, m), 0, Vector256.Create(cosines[r]), Vector256.Create(sines[r]), carry);
+                    }
+                    carry.StoreUnsafe(ref start, (nuint)(first * m + j));
+                }
             }
-        }
-        for (; j < c1; j++)
-        {
-            double carry = z[last * m + j];
-            for (int i = last - 1; i >= first; i--)
+            for (; j < c1; j++)
             {
-                double c = cosines[i], s = sines[i], lo = z[i * m + j];
-                z[(i + 1) * m + j] = s * lo + c * carry;
-                carry = c * lo - s * carry;
+                double carry = z[last * m + j];
+                for (int r = 0; r < count; r++)
+                {
+                    int i = last - 1 - r;
+                    double c = cosines[r], s = sines[r], lo = z[i * m + j];
+                    z[(i + 1) * m + j] = Math.FusedMultiplyAdd(s, lo, c * carry);
+                    carry = Math.FusedMultiplyAdd(c, lo, -(s * carry));
+                }
+                z[first * m + j] = carry;
             }
-            z[first * m + j] = carry;
         }
-    }
-
-    private static void Transpose(Span<double> a, int m)
-    {
-        for (int i = 0; i < m; i++)
-            for (int j = i + 1; j < m; j++)
-                (a[i * m + j], a[j * m + i]) = (a[j * m + i], a[i * m + j]);
     }
 
     private static double Hypot(double a, double b)
@@ -361,19 +398,5 @@ internal static class SymmetricEigen
         if (x == 0) return 0;
         double t = y / x;
         return x * Math.Sqrt(1 + t * t);
-    }
-
-    private static void SortAscending(Span<double> values, Span<double> vectors, int m)
-    {
-        for (int i = 0; i < m - 1; i++)
-        {
-            int best = i;
-            for (int j = i + 1; j < m; j++)
-                if (values[j] < values[best]) best = j;
-            if (best == i) continue;
-            (values[i], values[best]) = (values[best], values[i]);
-            for (int k = 0; k < m; k++)
-                (vectors[k * m + i], vectors[k * m + best]) = (vectors[k * m + best], vectors[k * m + i]);
-        }
     }
 }
