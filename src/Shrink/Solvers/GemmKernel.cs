@@ -19,6 +19,35 @@ internal static class GemmKernel
     /// <summary>Writes rows [start, start + target.Length) of column <paramref name="column"/> of A into target.</summary>
     public delegate void ColumnSource(int column, int start, Span<double> target);
 
+    /// <summary>B (depth x cols, row-major) packed into panels of Nr columns, ready for any number of row blocks of A.</summary>
+    internal sealed class PackedB
+    {
+        public PackedB(double[] b, int depth, int cols)
+        {
+            Depth = depth;
+            Cols = cols;
+            Panels = (cols + Nr - 1) / Nr;
+            // Panel q holds, for k = 0..depth−1, the Nr values B[k, q·Nr ..] (zero past the last column).
+            Data = new double[Panels * depth * Nr];
+            for (int q = 0; q < Panels; q++)
+                for (int k = 0; k < depth; k++)
+                    for (int v = 0; v < Nr && q * Nr + v < cols; v++)
+                        Data[(q * depth + k) * Nr + v] = b[k * cols + q * Nr + v];
+        }
+
+        public int Depth { get; }
+        public int Cols { get; }
+        public int Panels { get; }
+        public double[] Data { get; }
+    }
+
+    /// <summary>One thread's packing space for <see cref="MultiplyBlock"/>.</summary>
+    internal sealed class Workspace
+    {
+        public double[] Packed { get; } = new double[Mc * Kc];
+        public double[] Column { get; } = new double[Mc];
+    }
+
     /// <param name="b">depth x cols, row-major.</param>
     /// <param name="c">rows x cols, column-major (overwritten).</param>
     /// <param name="threads">Degree of parallelism (tests vary it; the result does not depend on it).</param>
@@ -26,35 +55,39 @@ internal static class GemmKernel
     {
         Array.Clear(c, 0, rows * cols);
         if (rows == 0 || cols == 0 || depth == 0) return;
-        int panels = (cols + Nr - 1) / Nr;
-        // Packed B: panel q holds, for k = 0..depth−1, the Nr values B[k, q·Nr ..] (zero past the last column).
-        var packedB = new double[panels * depth * Nr];
-        for (int q = 0; q < panels; q++)
-            for (int k = 0; k < depth; k++)
-                for (int v = 0; v < Nr && q * Nr + v < cols; v++)
-                    packedB[(q * depth + k) * Nr + v] = b[k * cols + q * Nr + v];
+        var packed = new PackedB(b, depth, cols);
         int blocks = (rows + Mc - 1) / Mc;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
-        Parallel.For(0, blocks, options, () => (Packed: new double[Mc * Kc], Column: new double[Mc]), (block, _, buffers) =>
+        Parallel.For(0, blocks, options, () => new Workspace(), (block, _, workspace) =>
         {
-            int r0 = block * Mc, height = Math.Min(Mc, rows - r0);
-            int rowPanels = (height + Mr - 1) / Mr;
-            for (int k0 = 0; k0 < depth; k0 += Kc)
+            int r0 = block * Mc;
+            MultiplyBlock(a, r0, Math.Min(Mc, rows - r0), packed, c, rows, r0, workspace);
+            return workspace;
+        }, _ => { });
+    }
+
+    /// <summary>
+    /// Rows a0..a0+height−1 of A·B added into C from row c0 (column-major, leading dimension ldc), on the calling thread;
+    /// height at most <see cref="Mc"/>. C's block must start at zero for C = A·B.
+    /// </summary>
+    public static void MultiplyBlock(ColumnSource a, int a0, int height, PackedB b, double[] c, int ldc, int c0, Workspace workspace)
+    {
+        int depth = b.Depth, cols = b.Cols;
+        int rowPanels = (height + Mr - 1) / Mr;
+        for (int k0 = 0; k0 < depth; k0 += Kc)
+        {
+            int chunk = Math.Min(Kc, depth - k0);
+            PackA(a, a0, height, k0, chunk, workspace.Packed, workspace.Column);
+            for (int q = 0; q < b.Panels; q++)
             {
-                int chunk = Math.Min(Kc, depth - k0);
-                PackA(a, r0, height, k0, chunk, buffers.Packed, buffers.Column);
-                for (int q = 0; q < panels; q++)
+                int width = Math.Min(Nr, cols - q * Nr);
+                for (int p = 0; p < rowPanels; p++)
                 {
-                    int width = Math.Min(Nr, cols - q * Nr);
-                    for (int p = 0; p < rowPanels; p++)
-                    {
-                        int tall = Math.Min(Mr, height - p * Mr);
-                        Tile(chunk, buffers.Packed, p * chunk * Mr, packedB, (q * depth + k0) * Nr, c, rows, r0 + p * Mr, q * Nr, tall, width);
-                    }
+                    int tall = Math.Min(Mr, height - p * Mr);
+                    Tile(chunk, workspace.Packed, p * chunk * Mr, b.Data, (q * depth + k0) * Nr, c, ldc, c0 + p * Mr, q * Nr, tall, width);
                 }
             }
-            return buffers;
-        }, _ => { });
+        }
     }
 
     /// <summary>Rows r0..r0+height−1, depth k0..k0+chunk−1 of A into panels of Mr rows: panel p holds, per k, Mr values.</summary>

@@ -15,8 +15,10 @@ internal sealed class RidgeSpectrum
     private readonly double[] _uty;
     /// <summary>Maps spectral weights to coefficients: β_S = W·(weights ∘ Uᵀỹ); W is m x k, row-major.</summary>
     private readonly double[] _w;
-    /// <summary>U (n x k), column-major: column c is the c-th left singular vector.</summary>
+    /// <summary>U (n x k), column-major: column c is the c-th left singular vector (dual form).</summary>
     private readonly double[]? _u;
+    /// <summary>V·diag(μ^{-1/2}) packed for products (primal form): U = X̃·that, made block by block where it is used.</summary>
+    private readonly GemmKernel.PackedB? _toLeft;
     private readonly double[] _yc;
     /// <summary>X̃ᵀX̃ and X̃ᵀỹ over the included columns (primal form only): what certifies a β without a pass over the data.</summary>
     private readonly double[]? _gram;
@@ -51,7 +53,7 @@ internal sealed class RidgeSpectrum
             }
             if (needLeftVectors)
             {
-                // U = X̃·V·diag(μ^{-1/2}): one blocked product (n·m² multiply-adds) with the design read in place.
+                // U = X̃·V·diag(μ^{-1/2}) (n·m² multiply-adds) is never stored whole: leave-one-out makes it by blocks of rows.
                 var w = new double[m * m];
                 for (int a = 0; a < m; a++)
                     for (int c = 0; c < m; c++)
@@ -59,9 +61,7 @@ internal sealed class RidgeSpectrum
                         double root = Math.Sqrt(Math.Max(_mu[c], 0));
                         w[a * m + c] = root > 0 ? v[a * m + c] / root : 0;
                     }
-                _u = new double[n * m];
-                var columns = _columns;
-                GemmKernel.Multiply(n, m, m, (a, start, target) => Transformed(design, columns[a], start, target), w, _u);
+                _toLeft = new GemmKernel.PackedB(w, m, m);
             }
         }
         else
@@ -145,13 +145,14 @@ internal sealed class RidgeSpectrum
     /// Leave-one-out residuals e_i/(1 − h_ii) of the linear smoother at every λ2 of <paramref name="l2"/>, the hat
     /// matrix including 1/n for the intercept: exact for ridge with the centring and scaling of the full data held fixed
     /// (as scikit-learn's RidgeCV). For all λ at once, fitted values are U·(diag(Uᵀỹ)·F) and hat diagonals (U∘U)·F,
-    /// F[c, l] = μ_c/(μ_c + nλ2_l): two blocked products of n·k·L multiply-adds.
+    /// F[c, l] = μ_c/(μ_c + nλ2_l): two blocked products of n·k·L multiply-adds, by blocks of rows in parallel, each
+    /// block of U made just before (primal form) so that U (n x m) is never stored.
     /// </summary>
     /// <param name="result">n x L, column-major: column l holds the residuals at l2[l].</param>
     /// <returns>The generalized cross-validation score mean(e²)/(1 − tr(H)/n)² at each λ2.</returns>
     public double[] LeaveOneOutResiduals(double[] l2, bool intercept, double[] result)
     {
-        var u = _u ?? throw new InvalidOperationException("left singular vectors were not computed");
+        if (_u is null && _toLeft is null) throw new InvalidOperationException("left singular vectors were not computed");
         int n = _design.N, count = l2.Length, k = _k;
         var filter = new double[k * count];
         var weighted = new double[k * count];
@@ -161,14 +162,39 @@ internal sealed class RidgeSpectrum
                 filter[c * count + l] = _mu[c] * Shrinkage(c, l2[l]);
                 weighted[c * count + l] = filter[c * count + l] * _uty[c];
             }
+        var packedFilter = new GemmKernel.PackedB(filter, k, count);
+        var packedWeighted = new GemmKernel.PackedB(weighted, k, count);
         var fitted = new double[n * count];
-        GemmKernel.Multiply(n, k, count, (c, start, target) => u.AsSpan(c * n + start, target.Length).CopyTo(target), weighted, fitted);
         var hats = new double[n * count];
-        GemmKernel.Multiply(n, k, count, (c, start, target) =>
+        var design = _design;
+        var columns = _columns;
+        var stored = _u;
+        var toLeft = _toLeft;
+        const int Rows = GemmKernel.Mc;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, (n + Rows - 1) / Rows, options, () => (Workspace: new GemmKernel.Workspace(), Left: new double[Rows * k]), (block, _, local) =>
         {
-            var column = u.AsSpan(c * n + start, target.Length);
-            for (int i = 0; i < target.Length; i++) target[i] = column[i] * column[i];
-        }, filter, hats);
+            int r0 = block * Rows, height = Math.Min(Rows, n - r0);
+            GemmKernel.ColumnSource left;
+            if (stored is not null)
+            {
+                left = (c, start, target) => stored.AsSpan(c * n + start, target.Length).CopyTo(target);
+            }
+            else
+            {
+                var u = local.Left;
+                Array.Clear(u, 0, height * k);
+                GemmKernel.MultiplyBlock((a, start, target) => Transformed(design, columns[a], start, target), r0, height, toLeft!, u, height, 0, local.Workspace);
+                left = (c, start, target) => u.AsSpan(c * height + start - r0, target.Length).CopyTo(target);
+            }
+            GemmKernel.MultiplyBlock(left, r0, height, packedWeighted, fitted, n, r0, local.Workspace);
+            GemmKernel.MultiplyBlock((c, start, target) =>
+            {
+                left(c, start, target);
+                for (int i = 0; i < target.Length; i++) target[i] *= target[i];
+            }, r0, height, packedFilter, hats, n, r0, local.Workspace);
+            return local;
+        }, _ => { });
         var gcv = new double[count];
         for (int l = 0; l < count; l++)
         {
