@@ -114,14 +114,12 @@ internal static class Engine
     }
 
     /// <summary>
-    /// For a β read off a ridge spectrum: from the Gram matrix kept before its decomposition (O(p²), no pass over the
-    /// data, as the Gram form of coordinate descent), or from a residual when the spectrum is of the kernel matrix.
+    /// For a β read off a ridge spectrum: from the gradient and ‖R‖² the spectrum derived from the Gram matrix kept before
+    /// its decomposition (no pass over the data, as the Gram form of coordinate descent), or, when it has none (the dual
+    /// form), from a residual recomputed from the data.
     /// </summary>
-    internal static Certificate SpectrumCertificate(Problem problem, RidgeSpectrum spectrum, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
-    {
-        var g = new double[beta.Length];
-        return spectrum.Gradient(beta, g) is { } rss ? Certify(g, beta, rss, problem.N, penalty) : ResidualCertificate(problem, penalty, beta);
-    }
+    internal static Certificate SpectrumCertificate(Problem problem, CanonicalPenalty penalty, ReadOnlySpan<double> beta, ReadOnlySpan<double> gradient, double? residualSquared) =>
+        residualSquared is { } rss ? Certify(gradient, beta, rss, problem.N, penalty) : ResidualCertificate(problem, penalty, beta);
 
     private static Certificate Certify(ReadOnlySpan<double> gradient, ReadOnlySpan<double> beta, double rss, int n, CanonicalPenalty penalty)
     {

@@ -99,15 +99,51 @@ internal sealed class RidgeSpectrum
 
     private double Shrinkage(int c, double l2) => _mu[c] <= 0 ? 0 : 1.0 / (_mu[c] + _design.N * l2);
 
-    /// <summary>β at λ2 (standardized space; excluded columns 0).</summary>
-    public void Coefficients(double l2, Span<double> beta)
+    /// <summary>
+    /// β at every λ2 of <paramref name="l2"/> (standardized space, p x L column-major, excluded columns 0) as one product
+    /// W·Ω, Ω[c, l] = (Uᵀỹ)_c/(μ_c + nλ2_l). In the primal form also what certifies them without a pass over the data,
+    /// from the Gram matrix kept before the decomposition: ∇ = X̃ᵀỹ − X̃ᵀX̃·β (p x L, another product) and
+    /// ‖ỹ − X̃β‖² = ‖ỹ‖² − βᵀX̃ᵀỹ − βᵀ∇; in the dual form those are null (certify from the data instead).
+    /// </summary>
+    public (double[] Betas, double[]? Gradients, double[]? ResidualSquared) Solve(double[] l2)
     {
-        beta.Clear();
-        int m = _columns.Length;
-        var weights = new double[_k];
+        int m = _columns.Length, p = _design.P, count = l2.Length, k = _k;
+        var omega = new double[k * count];
+        for (int c = 0; c < k; c++)
+            for (int l = 0; l < count; l++) omega[c * count + l] = _uty[c] * Shrinkage(c, l2[l]);
         // Primal: W holds V·√μ, so the weight is Uᵀỹ/(μ + nλ); dual: W = X̃ᵀU, same weight.
-        for (int c = 0; c < _k; c++) weights[c] = _uty[c] * Shrinkage(c, l2);
-        for (int a = 0; a < m; a++) beta[_columns[a]] = Kernels.Dot(_w.AsSpan(a * _k, _k), weights);
+        var w = _w;
+        var solution = new double[m * count];
+        GemmKernel.Multiply(m, k, count, (c, start, target) =>
+        {
+            for (int i = 0; i < target.Length; i++) target[i] = w[(start + i) * k + c];
+        }, omega, solution);
+        var betas = new double[p * count];
+        for (int l = 0; l < count; l++)
+            for (int a = 0; a < m; a++) betas[l * p + _columns[a]] = solution[l * m + a];
+        if (_gram is not { } gram || _xty is not { } xty) return (betas, null, null);
+
+        var rowMajor = new double[m * count];
+        for (int l = 0; l < count; l++)
+            for (int a = 0; a < m; a++) rowMajor[a * count + l] = solution[l * m + a];
+        var product = new double[m * count];
+        GemmKernel.Multiply(m, m, count, (c, start, target) => gram.AsSpan(c * m + start, target.Length).CopyTo(target), rowMajor, product);
+        var gradients = new double[p * count];
+        var residualSquared = new double[count];
+        double ySquared = Kernels.Dot(_yc, _yc);
+        for (int l = 0; l < count; l++)
+        {
+            double fit = 0, along = 0;
+            for (int a = 0; a < m; a++)
+            {
+                double b = solution[l * m + a], g = xty[a] - product[l * m + a];
+                gradients[l * p + _columns[a]] = g;
+                fit += b * xty[a];
+                along += b * g;
+            }
+            residualSquared[l] = Math.Max(ySquared - fit - along, 0);
+        }
+        return (betas, gradients, residualSquared);
     }
 
     /// <summary>Σ μ/(μ + nλ2): the trace of the ridge hat matrix, without the intercept.</summary>
@@ -116,29 +152,6 @@ internal sealed class RidgeSpectrum
         double df = 0;
         for (int c = 0; c < _k; c++) df += _mu[c] * Shrinkage(c, l2);
         return df;
-    }
-
-    /// <summary>
-    /// ∇ = X̃ᵀ(ỹ − X̃β) from the Gram matrix kept before the decomposition (p values, 0 for excluded columns), and
-    /// ‖ỹ − X̃β‖² = ‖ỹ‖² − βᵀX̃ᵀỹ − βᵀ∇: an independent check of β from the spectrum, O(m²), no pass over the data.
-    /// </summary>
-    /// <returns>‖ỹ − X̃β‖², or null in the dual form (no Gram matrix: certify from the data instead).</returns>
-    public double? Gradient(ReadOnlySpan<double> beta, Span<double> gradient)
-    {
-        if (_gram is not { } gram || _xty is not { } xty) return null;
-        int m = _columns.Length;
-        var b = new double[m];
-        for (int a = 0; a < m; a++) b[a] = beta[_columns[a]];
-        gradient.Clear();
-        double fit = 0, along = 0;
-        for (int a = 0; a < m; a++)
-        {
-            double g = xty[a] - Kernels.Dot(gram.AsSpan(a * m, m), b);
-            gradient[_columns[a]] = g;
-            fit += b[a] * xty[a];
-            along += b[a] * g;
-        }
-        return Math.Max(Kernels.Dot(_yc, _yc) - fit - along, 0);
     }
 
     /// <summary>
