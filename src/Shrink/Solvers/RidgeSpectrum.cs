@@ -197,7 +197,7 @@ internal sealed class RidgeSpectrum
             {
                 var u = local.Left;
                 Array.Clear(u, 0, height * k);
-                GemmKernel.MultiplyBlock((a, start, target) => Transformed(design, columns[a], start, target), r0, height, toLeft!, u, height, 0, local.Workspace);
+                GemmKernel.MultiplyBlock((a, start, target) => DirectSolver.Transformed(design, columns[a], start, target), r0, height, toLeft!, u, height, 0, local.Workspace);
                 left = (c, start, target) => u.AsSpan(c * height + start - r0, target.Length).CopyTo(target);
             }
             GemmKernel.MultiplyBlock(left, r0, height, packedWeighted, fitted, n, r0, local.Workspace);
@@ -224,13 +224,5 @@ internal sealed class RidgeSpectrum
             gcv[l] = rss / n / (shrink * shrink);
         }
         return gcv;
-    }
-
-    /// <summary>Rows [start, start + target.Length) of x̃_j = (x_j − center_j)/scale_j.</summary>
-    private static void Transformed(Design design, int j, int start, Span<double> target)
-    {
-        var source = design.Column(j).Slice(start, target.Length);
-        double c = design.Center[j], s = design.Scale[j];
-        for (int i = 0; i < target.Length; i++) target[i] = (source[i] - c) / s;
     }
 }
