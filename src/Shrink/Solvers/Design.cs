@@ -187,25 +187,33 @@ internal sealed class Design
     }
 
     /// <summary>Writes x̃_j = √w∘(x_j − c_j)/s_j into target (n values).</summary>
-    public void Transformed(int j, Span<double> target)
+    public void Transformed(int j, Span<double> target) => Transformed(j, 0, target[..N]);
+
+    /// <summary>Rows [start, start + target.Length) of x̃_j = √w∘(x_j − c_j)/s_j.</summary>
+    public void Transformed(int j, int start, Span<double> target)
     {
         double c = Center[j], s = Scale[j];
+        int end = start + target.Length;
         if (IsSparse)
         {
+            // The unstored rows are (0 − c)/s·√w; then the stored entries in the range, found by binary search.
             if (Root is { } w)
-                System.Numerics.Tensors.TensorPrimitives.Multiply(w, -c / s, target[..N]);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(w.AsSpan(start, target.Length), -c / s, target);
             else
-                target[..N].Fill(-c / s);
-            for (int k = ColumnStarts![j]; k < ColumnStarts[j + 1]; k++)
+                target.Fill(-c / s);
+            int first = ColumnStarts![j], last = ColumnStarts[j + 1];
+            int k = Array.BinarySearch(RowIndices!, first, last - first, start);
+            if (k < 0) k = ~k;
+            for (; k < last && RowIndices![k] < end; k++)
             {
-                int i = RowIndices![k];
-                target[i] = (X[k] - c) / s * (Root?[i] ?? 1);
+                int i = RowIndices[k];
+                target[i - start] = (X[k] - c) / s * (Root?[i] ?? 1);
             }
             return;
         }
-        var source = Column(j);
+        var source = Column(j).Slice(start, target.Length);
         if (Root is { } root)
-            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s * root[i];
+            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s * root[start + i];
         else
             for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
     }

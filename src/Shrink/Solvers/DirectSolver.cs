@@ -85,7 +85,10 @@ internal static class DirectSolver
         }
     }
 
-    internal static void Transformed(Design design, int j, Span<double> target) => design.Transformed(j, target);
+    internal static void Transformed(Design design, int j, Span<double> target) => design.Transformed(j, 0, target[..design.N]);
+
+    /// <summary>Rows [start, start + target.Length) of x̃_j = √w∘(x_j − center_j)/scale_j (the blocked products read the design by rows).</summary>
+    internal static void Transformed(Design design, int j, int start, Span<double> target) => design.Transformed(j, start, target);
 
     internal static int[] IncludedColumns(Design design) =>
         Enumerable.Range(0, design.P).Where(j => !design.Excluded[j]).ToArray();
