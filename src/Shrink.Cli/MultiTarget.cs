@@ -47,6 +47,8 @@ internal static class MultiTarget
             if (a.Text(option) is not null || a.Has(option))
                 throw new ShrinkException($"'--{option}' is not available with several targets yet; fit the targets one at a time");
         string file = a.Single("a data file (CSV or TSV with a header)", command);
+        if (Shrink.IO.LibSvmData.HasLibSvmExtension(file))
+            throw new ShrinkException($"{file}: a LIBSVM file has one label, so several targets and '--multi-task' need a CSV file");
         var targets = a.List("target") ?? throw new ShrinkException($"'--target' is required: the name of the column to predict, or several separated by commas (see 'shrink {command} --help')");
         if (targets.GroupBy(t => t, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ShrinkException($"'--target' names '{twice.Key}' more than once; got '{a.Text("target")}'");

@@ -130,6 +130,9 @@ public class LibSvmTests
             Assert.Contains("LIBSVM", r.Stderr);
         }
         Assert.Contains("at least 2 rows", Shell.Run("fit", folder.Write("one.svm", "1 1:2\n"), "--lambda", "0.1").Stderr);
+        var several = Shell.Run("fit", good, "--lambda", "0.1", "--multi-task", "--target", "a,b");
+        Assert.Equal(2, several.ExitCode);
+        Assert.Contains("a LIBSVM file has one label", several.Stderr);
         // A model fitted on named CSV columns cannot read a LIBSVM file.
         var (names, columns) = TestData.Signal();
         string csv = TestData.Write(folder, "d.csv", (names, columns));
