@@ -28,21 +28,8 @@ internal sealed class RidgeSpectrum
         {
             var xty = new double[m];
             var v = DirectSolver.Gram(design, yc, _columns, xty);
-            _mu = new double[m];
-            SymmetricEigen.Decompose(v, m, _mu);
-            DropNumericalZeros(_mu);
             _k = m;
-            // Uᵀỹ = μ^{-1/2}·Vᵀ·X̃ᵀỹ and β = V·diag(1/(μ + nλ))·Vᵀ·X̃ᵀỹ = V·diag(√μ/(μ + nλ))·Uᵀỹ.
-            _uty = new double[m];
-            _w = new double[m * m];
-            for (int c = 0; c < m; c++)
-            {
-                double proj = 0;
-                for (int a = 0; a < m; a++) proj += v[a * m + c] * xty[a];
-                double root = Math.Sqrt(Math.Max(_mu[c], 0));
-                _uty[c] = root > 0 ? proj / root : 0;
-                for (int a = 0; a < m; a++) _w[a * m + c] = v[a * m + c] * root;
-            }
+            Primal(v, xty, out _mu, out _uty, out _w);
             if (needLeftVectors)
             {
                 // U = X̃·W with W = V·diag(μ^{-1/2}): row i of U gathers x̃_ia·W[a, :], one vectorised axpy each.
@@ -97,6 +84,39 @@ internal sealed class RidgeSpectrum
                     _w[a * n + c] = s;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// From X̃ᵀX̃ over the included columns (m x m, overwritten) and X̃ᵀỹ, when there are no rows (statistics): ridge
+    /// coefficients and degrees of freedom only; leave-one-out residuals need the rows.
+    /// </summary>
+    public RidgeSpectrum(Design design, double[] gram, double[] xty)
+    {
+        _design = design;
+        _yc = [];
+        _columns = DirectSolver.IncludedColumns(design);
+        _k = _columns.Length;
+        Primal(gram, xty, out _mu, out _uty, out _w);
+    }
+
+    /// <summary>Decomposes V·diag(μ)·Vᵀ = X̃ᵀX̃ (v is overwritten by V) and sets Uᵀỹ and W.</summary>
+    private static void Primal(double[] v, double[] xty, out double[] mu, out double[] uty, out double[] w)
+    {
+        int m = xty.Length;
+        mu = new double[m];
+        SymmetricEigen.Decompose(v, m, mu);
+        DropNumericalZeros(mu);
+        // Uᵀỹ = μ^{-1/2}·Vᵀ·X̃ᵀỹ and β = V·diag(1/(μ + nλ))·Vᵀ·X̃ᵀỹ = V·diag(√μ/(μ + nλ))·Uᵀỹ.
+        uty = new double[m];
+        w = new double[m * m];
+        for (int c = 0; c < m; c++)
+        {
+            double proj = 0;
+            for (int a = 0; a < m; a++) proj += v[a * m + c] * xty[a];
+            double root = Math.Sqrt(Math.Max(mu[c], 0));
+            uty[c] = root > 0 ? proj / root : 0;
+            for (int a = 0; a < m; a++) w[a * m + c] = v[a * m + c] * root;
         }
     }
 
