@@ -83,6 +83,9 @@ public sealed class SufficientStatistics
     /// <summary>Number of rows.</summary>
     public long Rows => Total.Count;
 
+    /// <summary>Rows skipped for missing values while reading (not kept in the statistics file).</summary>
+    public long DroppedRows { get; internal set; }
+
     /// <summary>Sum of the weights (the row count when unweighted).</summary>
     public double WeightSum => Total.WeightSum;
 
@@ -145,7 +148,7 @@ public sealed class SufficientStatistics
                 }
         }
         return new SufficientStatistics(first.FeatureNames, first.TargetName, first.WeightsColumn, first.OffsetColumn, first.Folds, total, folds,
-            parts.SelectMany(s => s.Sources).ToArray());
+            parts.SelectMany(s => s.Sources).ToArray()) { DroppedRows = parts.Sum(s => s.DroppedRows) };
     }
 
     private static void CheckCompatible(SufficientStatistics a, SufficientStatistics b)
