@@ -98,7 +98,7 @@ internal sealed class Moments
 /// </summary>
 internal sealed class MomentBlock
 {
-    public const int Rows = 1024;
+    public const int Rows = 256;
 
     private readonly int _m, _padded;
     private readonly double[] _raw;     // Rows x m, column-major
@@ -118,7 +118,16 @@ internal sealed class MomentBlock
         Moments = new Moments(m);
     }
 
-    public Moments Moments { get; }
+    public Moments Moments { get; private set; }
+
+    /// <summary>Flushes and hands over the statistics gathered so far, starting afresh (blocks are reused across chunks).</summary>
+    public Moments Take()
+    {
+        Flush();
+        var taken = Moments;
+        Moments = new Moments(_m);
+        return taken;
+    }
 
     /// <summary>Adds one row (m values) of weight w ≥ 0.</summary>
     public void Add(ReadOnlySpan<double> row, double w)

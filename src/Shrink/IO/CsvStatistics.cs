@@ -51,12 +51,18 @@ public sealed class ReadProgress
 }
 
 /// <summary>
-/// Gathers <see cref="SufficientStatistics"/> from a CSV/TSV file in one pass, whatever its size: rows are parsed in
-/// parallel by Sep (in file order), then folded in blocks of 1024 rows into the statistics, so memory is O(p²) plus
-/// the parser's buffers. Every error names the file and line; the first bad line in file order is the one reported.
+/// Gathers <see cref="SufficientStatistics"/> from a CSV/TSV file in one pass, whatever its size. The file is cut into
+/// chunks of whole lines (4 MB); worker threads parse each chunk with Sep and fold its rows, in blocks of 256 per fold,
+/// into the chunk's own statistics; the chunks' statistics are merged in file order. Memory is O(p²) per fold plus a
+/// few chunks in flight; the result does not depend on the thread count (chunk boundaries depend only on the bytes).
+/// A row's hashed fold comes from its line: data line i (0 for the line after the header, plus the row offset).
+/// Every error names the file and line; the first bad line in file order is the one reported. Line breaks inside
+/// quoted fields are not supported (a numeric file has none).
 /// </summary>
 public static class CsvStatistics
 {
+    private const int ChunkBytes = 4 << 20;
+
     /// <summary>Reads <paramref name="path"/> and returns its statistics.</summary>
     public static SufficientStatistics Read(string path, StatisticsReadOptions options, ReadProgress? progress = null)
     {
@@ -67,8 +73,7 @@ public static class CsvStatistics
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             progress ??= new ReadProgress();
             progress.TotalBytes = file.Length;
-            using var counted = new CountingStream(file, progress);
-            return Read(path, CsvData.Reader().From(counted), options, progress);
+            return Read(file, path, options, progress);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -76,138 +81,263 @@ public static class CsvStatistics
         }
     }
 
-    /// <summary>Reads CSV text; <paramref name="source"/> names it in errors.</summary>
-    public static SufficientStatistics Read(TextReader text, string source, StatisticsReadOptions options) =>
-        Read(source, CsvData.Reader().From(text), options, new ReadProgress());
-
-    /// <summary>One parsed row: values in selection order, or what was wrong with it.</summary>
-    private readonly record struct Parsed(double[]? Values, int Line, string? Error, bool Missing, bool Blank);
-
-    private static SufficientStatistics Read(string path, SepReader reader, StatisticsReadOptions options, ReadProgress progress)
+    /// <summary>Reads CSV from a stream; <paramref name="source"/> names it in errors.</summary>
+    public static SufficientStatistics Read(Stream stream, string source, StatisticsReadOptions options, ReadProgress? progress = null)
     {
-        using var _ = reader;
-        string[] header = [];
-        if (reader.MoveNext())
-        {
-            var first = reader.Current;
-            header = new string[first.ColCount];
-            for (int j = 0; j < header.Length; j++) header[j] = first[j].ToString();
-        }
-        if (header.Length == 0 || (header.Length == 1 && header[0].Length == 0))
-            throw Throw.Error($"{path}: the file is empty; expected a header row and data rows");
-        CsvData.CheckHeader(path, header);
-        var auxiliary = new[] { options.Weights, options.Offset, options.Folds?.Column }.OfType<string>().ToArray();
-        if (auxiliary.Distinct(StringComparer.Ordinal).Count() != auxiliary.Length)
-            throw Throw.Error($"{path}: the weights, offset and fold columns must be different columns; got {string.Join(", ", auxiliary.Select(a => $"'{a}'"))}");
-        var selection = CsvData.SelectForDataset(path, header, new CsvReadOptions
-        {
-            Target = options.Target, Features = options.Features, Exclude = options.Exclude, Auxiliary = auxiliary,
-        });
-        int p = selection.Length - 1 - auxiliary.Length;
-        int weightAt = options.Weights is null ? -1 : p + 1 + Array.IndexOf(auxiliary, options.Weights);
-        int offsetAt = options.Offset is null ? -1 : p + 1 + Array.IndexOf(auxiliary, options.Offset);
-        int foldAt = options.Folds?.Column is null ? -1 : p + 1 + Array.IndexOf(auxiliary, options.Folds.Column);
-        var names = selection.Take(p).Select(j => header[j]).ToArray();
-        int columns = header.Length;
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        progress ??= new ReadProgress();
+        var chunks = new Chunker(stream, progress);
+        var layout = Layout.From(source, chunks.Header(source), options);
+        int workers = Math.Max(1, Environment.ProcessorCount);
+        var pending = new Queue<Task<ChunkResult>>();
+        // Chunk buffers and moment blocks are reused: allocating them per chunk would churn the large-object heap.
+        var blocks = new System.Collections.Concurrent.ConcurrentBag<MomentBlock>();
+        var total = new SortedDictionary<long, Moments>();
+        long rows = 0, dropped = 0;
 
-        Parsed Parse(SepReader.Row r)
+        void MergeOldest()
         {
-            int line = r.LineNumberFrom;
-            if (columns > 1 && r.ColCount == 1 && r[0].Span.Length == 0) return new Parsed(null, line, null, false, true);
-            if (r.ColCount != columns) return new Parsed(null, line, $"{path}: line {line} has {r.ColCount} fields but the header has {columns}", false, false);
-            var values = new double[selection.Length];
-            bool missing = false;
-            string? firstMissing = null;
-            for (int k = 0; k < selection.Length; k++)
+            var result = pending.Dequeue().GetAwaiter().GetResult();
+            chunks.Return(result.Buffer);
+            if (result.Error is { } error) throw Throw.Error(error);
+            foreach (var (label, moments) in result.Folds)
             {
-                var col = r[selection[k]];
+                if (!total.TryGetValue(label, out var sum)) total[label] = sum = new Moments(layout.P + 1);
+                sum.Merge(moments);
+            }
+            rows += result.Rows;
+            dropped += result.Dropped;
+            progress.SetRows(rows);
+        }
+
+        try
+        {
+            while (chunks.Next() is { } chunk)
+            {
+                pending.Enqueue(Task.Run(() => Parse(chunk, layout, options, blocks)));
+                if (pending.Count > workers) MergeOldest();
+            }
+            while (pending.Count > 0) MergeOldest();
+        }
+        finally
+        {
+            // On an error, let the chunks in flight finish before their buffers go (they only read them).
+            foreach (var task in pending) task.ContinueWith(_ => { }).Wait();
+        }
+        if (rows == 0)
+            throw Throw.Error(dropped > 0 ? $"{source}: every data row has a missing value ({dropped} dropped)" : $"{source}: the file has a header but no data rows");
+        if (options.Weights is not null && total.Values.Sum(m => m.WeightSum) == 0)
+            throw Throw.Error($"{source}: weight column '{options.Weights}' is 0 in every row; at least one row needs a positive weight");
+        var whole = Moments.Sum(total.Values, layout.P + 1);
+        return new SufficientStatistics(layout.Names, options.Target, options.Weights, options.Offset, options.Folds, whole,
+            options.Folds is null ? null : total, [source]) { DroppedRows = dropped };
+    }
+
+    /// <summary>Which columns of a line are what.</summary>
+    private sealed record Layout(string Source, Sep Separator, int Columns, string[] Header, int[] Selection, int P, int WeightAt, int OffsetAt, int FoldAt, string[] Names)
+    {
+        public static Layout From(string source, string headerLine, StatisticsReadOptions options)
+        {
+            string[] header = [];
+            Sep separator;
+            using (var reader = CsvData.Reader().FromText(headerLine))
+            {
+                separator = reader.Spec.Sep;
+                if (reader.MoveNext())
+                {
+                    var first = reader.Current;
+                    header = new string[first.ColCount];
+                    for (int j = 0; j < header.Length; j++) header[j] = first[j].ToString();
+                }
+            }
+            if (header.Length == 0 || (header.Length == 1 && header[0].Length == 0))
+                throw Throw.Error($"{source}: the file is empty; expected a header row and data rows");
+            CsvData.CheckHeader(source, header);
+            var auxiliary = new[] { options.Weights, options.Offset, options.Folds?.Column }.OfType<string>().ToArray();
+            if (auxiliary.Distinct(StringComparer.Ordinal).Count() != auxiliary.Length)
+                throw Throw.Error($"{source}: the weights, offset and fold columns must be different columns; got {string.Join(", ", auxiliary.Select(a => $"'{a}'"))}");
+            var selection = CsvData.SelectForDataset(source, header, new CsvReadOptions
+            {
+                Target = options.Target, Features = options.Features, Exclude = options.Exclude, Auxiliary = auxiliary,
+            });
+            int p = selection.Length - 1 - auxiliary.Length;
+            int At(string? column) => column is null ? -1 : p + 1 + Array.IndexOf(auxiliary, column);
+            return new Layout(source, separator, header.Length, header, selection, p, At(options.Weights), At(options.Offset), At(options.Folds?.Column),
+                selection.Take(p).Select(j => header[j]).ToArray());
+        }
+    }
+
+    private sealed record ChunkResult(byte[] Buffer, Dictionary<long, Moments> Folds, long Rows, long Dropped, string? Error);
+
+    /// <summary>Parses one chunk of whole lines into its own statistics; stops at its first bad line.</summary>
+    private static ChunkResult Parse(Chunk chunk, Layout layout, StatisticsReadOptions options, System.Collections.Concurrent.ConcurrentBag<MomentBlock> pool)
+    {
+        var blocks = new Dictionary<long, MomentBlock>();
+        var values = new double[layout.Selection.Length];
+        var row = new double[layout.P + 1];
+        long rows = 0, dropped = 0;
+        string source = layout.Source;
+        ChunkResult Done(string? error)
+        {
+            var folds = new Dictionary<long, Moments>();
+            foreach (var (label, block) in blocks)
+            {
+                folds[label] = block.Take();
+                pool.Add(block);
+            }
+            return new ChunkResult(chunk.Bytes, folds, rows, dropped, error);
+        }
+
+        using var reader = Sep.Reader(o => o with
+        {
+            Sep = layout.Separator, HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All,
+            CultureInfo = CultureInfo.InvariantCulture,
+        }).From(new MemoryStream(chunk.Bytes, 0, chunk.Length, writable: false));
+        foreach (var r in reader)
+        {
+            long line = chunk.FirstLine + r.LineNumberFrom - 1;
+            if (layout.Columns > 1 && r.ColCount == 1 && r[0].Span.Length == 0) continue;
+            if (r.ColCount != layout.Columns) return Done($"{source}: line {line} has {r.ColCount} fields but the header has {layout.Columns}");
+            string? missing = null;
+            for (int k = 0; k < values.Length; k++)
+            {
+                var col = r[layout.Selection[k]];
                 var cell = col.Span;
                 if (CsvData.IsMissing(cell))
                 {
-                    missing = true;
-                    firstMissing ??= $"{path}: line {line}, column '{header[selection[k]]}' is missing (empty, NA or NaN)";
+                    missing ??= $"{source}: line {line}, column '{layout.Header[layout.Selection[k]]}' is missing (empty, NA or NaN)";
                     continue;
                 }
                 double? fast = col.TryParse<double>();
                 double value = fast ?? 0;
                 bool number = fast.HasValue || double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
                 if (!number && !CsvData.IsInfinity(cell))
-                    return new Parsed(null, line, $"{path}: line {line}, column '{header[selection[k]]}': '{cell}' is not a number (only numeric columns can be used)", false, false);
+                    return Done($"{source}: line {line}, column '{layout.Header[layout.Selection[k]]}': '{cell}' is not a number (only numeric columns can be used)");
                 if (!number || !double.IsFinite(value))
-                    return new Parsed(null, line, $"{path}: line {line}, column '{header[selection[k]]}': '{cell}' is not a finite number", false, false);
+                    return Done($"{source}: line {line}, column '{layout.Header[layout.Selection[k]]}': '{cell}' is not a finite number");
                 values[k] = value;
             }
-            return missing ? new Parsed(null, line, firstMissing, true, false) : new Parsed(values, line, null, false, false);
-        }
-
-        var gatherer = new StatisticsGatherer(p, options.Folds, options.RowOffset);
-        var row = new double[p + 1];
-        long rows = 0, dropped = 0;
-        foreach (var parsed in reader.ParallelEnumerate(Parse, Math.Max(1, Environment.ProcessorCount)))
-        {
-            if (parsed.Blank) continue;
-            if (parsed.Missing)
+            if (missing is not null)
             {
-                if (!options.DropMissing) throw Throw.Error($"{parsed.Error}; drop such rows with drop-missing (--drop-missing)");
+                if (!options.DropMissing) return Done($"{missing}; drop such rows with drop-missing (--drop-missing)");
                 dropped++;
                 continue;
             }
-            if (parsed.Error is { } error) throw Throw.Error(error);
-            var values = parsed.Values!;
             double weight = 1;
-            if (weightAt >= 0)
+            if (layout.WeightAt >= 0)
             {
-                weight = values[weightAt];
-                if (weight < 0) throw Throw.Error($"{path}: line {parsed.Line}: weight column '{options.Weights}' has a negative value ({Throw.Format(weight)}); weights must be ≥ 0");
+                weight = values[layout.WeightAt];
+                if (weight < 0) return Done($"{source}: line {line}: weight column '{options.Weights}' has a negative value ({Throw.Format(weight)}); weights must be ≥ 0");
             }
-            long fold = 0;
-            if (foldAt >= 0)
+            long label = 0;
+            if (layout.FoldAt >= 0)
             {
-                double id = values[foldAt];
-                if (id != Math.Floor(id) || Math.Abs(id) > long.MaxValue / 2)
-                    throw Throw.Error($"{path}: line {parsed.Line}: fold column '{options.Folds!.Column}' must hold whole numbers; got {Throw.Format(id)}");
-                fold = (long)id;
+                double id = values[layout.FoldAt];
+                if (id != Math.Floor(id) || Math.Abs(id) > 1e15)
+                    return Done($"{source}: line {line}: fold column '{options.Folds!.Column}' must hold whole numbers; got {Throw.Format(id)}");
+                label = (long)id;
             }
-            Array.Copy(values, row, p);
-            row[p] = values[p] - (offsetAt >= 0 ? values[offsetAt] : 0);
-            gatherer.Add(row, weight, fold);
-            if ((++rows & 4095) == 0) progress.SetRows(rows);
+            else if (options.Folds is { } hashed)
+            {
+                label = hashed.FoldOf(line - 2 + options.RowOffset);
+            }
+            Array.Copy(values, row, layout.P);
+            row[layout.P] = values[layout.P] - (layout.OffsetAt >= 0 ? values[layout.OffsetAt] : 0);
+            if (!blocks.TryGetValue(label, out var block)) blocks[label] = block = pool.TryTake(out var reused) ? reused : new MomentBlock(layout.P + 1);
+            block.Add(row, weight);
+            rows++;
         }
-        progress.SetRows(rows);
-        if (rows == 0)
-            throw Throw.Error(dropped > 0 ? $"{path}: every data row has a missing value ({dropped} dropped)" : $"{path}: the file has a header but no data rows");
-        var statistics = gatherer.Finish(names, options.Target, options.Weights, options.Offset, [path]);
-        if (options.Weights is not null && statistics.WeightSum == 0)
-            throw Throw.Error($"{path}: weight column '{options.Weights}' is 0 in every row; at least one row needs a positive weight");
-        statistics.DroppedRows = dropped;
-        return statistics;
+        return Done(null);
     }
 
-    /// <summary>Counts the bytes read through it, for progress.</summary>
-    private sealed class CountingStream(Stream inner, ReadProgress progress) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    private sealed record Chunk(byte[] Bytes, int Length, long FirstLine);
 
-        public override int Read(byte[] buffer, int offset, int count)
+    /// <summary>Cuts a stream into chunks of whole lines, counting lines so each chunk knows its first line number.</summary>
+    private sealed class Chunker(Stream stream, ReadProgress progress)
+    {
+        private byte[] _carry = [];
+        private int _carryLength;
+        private long _line = 1;
+        private bool _end;
+
+        /// <summary>The header line (the BOM and line end removed); the data's first line is then line 2.</summary>
+        public string Header(string source)
         {
-            int read = inner.Read(buffer, offset, count);
-            progress.AddBytes(read);
-            return read;
+            var bytes = new List<byte>();
+            var buffer = new byte[1 << 16];
+            while (true)
+            {
+                int read = Fill(buffer, 0, buffer.Length);
+                int newline = Array.IndexOf(buffer, (byte)'\n', 0, read);
+                if (newline >= 0 || read == 0)
+                {
+                    int take = newline >= 0 ? newline : read;
+                    bytes.AddRange(buffer.AsSpan(0, take));
+                    if (newline >= 0)
+                    {
+                        _carry = buffer.AsSpan(newline + 1, read - newline - 1).ToArray();
+                        _carryLength = _carry.Length;
+                    }
+                    else _end = true;
+                    break;
+                }
+                bytes.AddRange(buffer.AsSpan(0, read));
+                if (bytes.Count > 1 << 24) throw Throw.Error($"{source}: line 1 (the header) is longer than 16 MB; is this a CSV file?");
+            }
+            var span = bytes.ToArray().AsSpan();
+            if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
+            if (span.EndsWith((ReadOnlySpan<byte>)[(byte)'\r'])) span = span[..^1];
+            _line = 2;
+            return System.Text.Encoding.UTF8.GetString(span);
         }
 
-        public override int Read(Span<byte> buffer)
+        private readonly Stack<byte[]> _free = new();
+
+        /// <summary>Gives a chunk's buffer back once it has been parsed.</summary>
+        public void Return(byte[] buffer)
         {
-            int read = inner.Read(buffer);
-            progress.AddBytes(read);
-            return read;
+            if (buffer.Length == ChunkBytes) _free.Push(buffer);
+        }
+
+        public Chunk? Next()
+        {
+            if (_end && _carryLength == 0) return null;
+            int size = Math.Max(ChunkBytes, _carryLength * 2);
+            var buffer = size == ChunkBytes && _free.Count > 0 ? _free.Pop() : new byte[size];
+            _carry.AsSpan(0, _carryLength).CopyTo(buffer);
+            int length = _carryLength;
+            if (!_end)
+            {
+                length += Fill(buffer, length, buffer.Length - length);
+                if (length < buffer.Length) _end = true;
+            }
+            int cut = _end ? length : Array.LastIndexOf(buffer, (byte)'\n', length - 1, length) + 1;
+            if (cut == 0)
+            {
+                // One line longer than the buffer: carry it all into a bigger one.
+                _carry = buffer;
+                _carryLength = length;
+                return Next();
+            }
+            _carry = buffer.AsSpan(cut, length - cut).ToArray();
+            _carryLength = _carry.Length;
+            var chunk = new Chunk(buffer, cut, _line);
+            _line += System.MemoryExtensions.Count(buffer.AsSpan(0, cut), (byte)'\n');
+            return chunk;
+        }
+
+        private int Fill(byte[] buffer, int offset, int count)
+        {
+            int total = 0;
+            while (total < count)
+            {
+                int read = stream.Read(buffer, offset + total, count - total);
+                if (read == 0) break;
+                total += read;
+            }
+            progress.AddBytes(total);
+            return total;
         }
     }
 }
