@@ -3,7 +3,11 @@ namespace Shrink;
 /// <summary>How rows were split into cross-validation folds while the statistics were gathered.</summary>
 public sealed record FoldScheme
 {
-    /// <summary>K folds from a seeded hash of each row's index (0-based, counted from <c>rowOffset</c> when reading a part).</summary>
+    /// <summary>
+    /// K folds from a seeded hash of each row's index: 0-based in a dataset; in a file, the data line's index (0 for the
+    /// line after the header, blank lines counted) plus the read's row offset, so that the parts of a file gathered with
+    /// their offsets land in the same folds as the whole file.
+    /// </summary>
     public static FoldScheme Hashed(int folds, int seed)
     {
         Throw.IfOutOfRange(folds < 2, "folds", "at least 2", folds);

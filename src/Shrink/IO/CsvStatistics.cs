@@ -194,9 +194,11 @@ public static class CsvStatistics
             Sep = layout.Separator, HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All,
             CultureInfo = CultureInfo.InvariantCulture,
         }).From(new MemoryStream(chunk.Bytes, 0, chunk.Length, writable: false));
+        // Each row is one line (no line breaks inside fields), blank ones included, so the rows count the lines.
+        long line = chunk.FirstLine - 1;
         foreach (var r in reader)
         {
-            long line = chunk.FirstLine + r.LineNumberFrom - 1;
+            line++;
             if (layout.Columns > 1 && r.ColCount == 1 && r[0].Span.Length == 0) continue;
             if (r.ColCount != layout.Columns) return Done($"{source}: line {line} has {r.ColCount} fields but the header has {layout.Columns}");
             string? missing = null;
