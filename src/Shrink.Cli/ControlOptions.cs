@@ -161,7 +161,8 @@ internal static class ControlOptions
         return $"adaptive lasso: initial fit {how}; factors 1/|b|^{Report.Short(nu)}: {string.Join(", ", listed)}{(adaptive.Factors.Count > Report.ListAllUpTo ? ", ..." : "")}";
     }
 
-    public static void WriteJson(System.Text.Json.Utf8JsonWriter w, LinearModel model, AdaptiveWeights? adaptive)
+    /// <summary>The model's controls as a "controls" object (nothing for a plain fit).</summary>
+    public static void WriteControls(System.Text.Json.Utf8JsonWriter w, LinearModel model)
     {
         var c = model.Controls;
         if (!c.IsEmpty)
@@ -191,7 +192,11 @@ internal static class ControlOptions
             if (c.RelaxGamma is { } g) w.WriteNumber("relax_gamma", g);
             w.WriteEndObject();
         }
-        if (adaptive is not null)
+    }
+
+    /// <summary>The adaptive lasso's initial fit and factors as an "adaptive" object.</summary>
+    public static void WriteAdaptive(System.Text.Json.Utf8JsonWriter w, AdaptiveWeights adaptive)
+    {
         {
             w.WriteStartObject("adaptive");
             w.WriteString("initial", adaptive.Initial.Penalty == Penalty.Ols ? "ols" : "ridge");

@@ -8,45 +8,16 @@ namespace Shrink.Cli;
 /// <summary><c>shrink cv DATA --target COL [...]</c>: choose λ (and r) by cross-validation, refit, report.</summary>
 internal static class CvCommand
 {
-    private static readonly string[] ValueOptions =
+    internal static readonly string[] ValueOptions =
         [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save", .. Input.Values];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
+        if (MultiTarget.Applies(args)) Input.RefuseForSeveralTargets(args);
+        if (MultiTarget.Applies(args)) return MultiTarget.Cv(args, console, stdout, stderr);
         var a = Arguments.Parse(args, "cv", ValueOptions, SwitchOptions);
-        var l1Ratios = a.NumberList("l1-ratios", "in [0, 1]");
-        var fit = ModelOptions.From(a);
-        if (l1Ratios is not null && a.Text("penalty") is null) fit = fit with { Penalty = Penalty.ElasticNet };
-        fit = ControlOptions.Apply(a, fit, gammaList: true);
-        var options = new CrossValidationOptions { Path = GridOptions.From(a, fit), L1Ratios = l1Ratios, Gammas = ControlOptions.Gammas(a) };
-        string? foldColumn = a.Text("fold-column");
-        switch (a.Text("folds"))
-        {
-            case "loo":
-                options = options with { LeaveOneOut = true };
-                break;
-            case { } text:
-                if (foldColumn is not null) throw new ShrinkException("'--folds' and '--fold-column' cannot be used together: the fold column decides the folds");
-                options = options with { Folds = a.Integer("folds", "≥ 2 (or 'loo')")!.Value };
-                break;
-        }
-        if (a.Integer("seed", "(any whole number)") is { } seed) options = options with { Seed = seed };
-        options = options with
-        {
-            Measure = a.Text("measure") switch
-            {
-                null or "mse" => ErrorMeasure.Mse,
-                "mae" => ErrorMeasure.Mae,
-                var other => throw new ShrinkException($"'measure' must be mse or mae; got '{other}'"),
-            },
-            Choose = a.Text("choose") switch
-            {
-                null or "1se" => LambdaChoice.OneStandardError,
-                "min" => LambdaChoice.Min,
-                var other => throw new ShrinkException($"'choose' must be min or 1se; got '{other}'"),
-            },
-        };
+        var options = ParseOptions(a, out var l1Ratios, out var foldColumn);
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
@@ -70,12 +41,12 @@ internal static class CvCommand
 
         var model = cv.Model;
         if (a.Text("save") is { } save) ModelFile.Save(model, save);
-        if (plot is not null) Pictures.Cv(cv, $"{(options.Measure == ErrorMeasure.Mse ? "MSE" : "MAE")} by {cv.Method} cross-validation: {Path.GetFileName(file)}", plot);
+        if (plot is not null) Pictures.Cv(cv, $"{(options.Measure == ErrorMeasure.Mse ? "MSE" : "MAE")} by {cv.Method} cross-validation{(cv.Gamma is { } g ? $" (relaxed, γ = {Report.Short(g)})" : "")}: {Path.GetFileName(file)}", plot);
         if (!model.Diagnostics.Converged) stderr.WriteLine(Report.NotConverged(model));
 
         if (a.Has("json"))
         {
-            Report.WriteJson(stdout, w => WriteJson(w, cv, input, readSeconds, fitSeconds));
+            Report.WriteJson(stdout, w => WriteJson(w, cv, input.Rows, input.Columns, input, readSeconds, fitSeconds));
             return Cli.Ok;
         }
 
@@ -110,6 +81,7 @@ internal static class CvCommand
         }
         console.MarkupLine(Markup.Escape(Why(cv)));
         if (ControlOptions.Describe(model) is { } controls) console.WriteLine(controls);
+        if (options.Path.Fit.Adaptive is { } adaptive && input.Data is not null) console.WriteLine(ControlOptions.DescribeAdaptive(Regression.AdaptiveWeights(input.Data, options.Path.Fit), adaptive.Nu));
         if (best.Path.StopReason is { } stop) console.WriteLine(stop);
         console.Write(Report.CoefficientTable(model, $"refitted on all {input.Rows} rows at λ = {Report.Short(cv.Lambda)}"));
         console.WriteLine(Report.Summary(model, input.Rows, input.Columns));
@@ -118,6 +90,44 @@ internal static class CvCommand
         console.WriteLine($"information criteria on the same path: AIC picks λ = {Report.Short(best.Lambdas[aic])} ({best.Path.NonZero[aic]} non-zero), BIC λ = {Report.Short(best.Lambdas[bic])} ({best.Path.NonZero[bic]} non-zero)");
         console.WriteLine($"read {readSeconds:0.000} s, cross-validation {fitSeconds:0.000} s{(a.Text("save") is { } s ? $"; model saved to {s}" : "")}{(plot is not null ? $"; plot written to {plot}" : "")}");
         return Cli.Ok;
+    }
+
+    /// <summary>The cross-validation options of the command line (also for several targets).</summary>
+    internal static CrossValidationOptions ParseOptions(Arguments a, out IReadOnlyList<double>? l1Ratios, out string? foldColumn)
+    {
+        l1Ratios = a.NumberList("l1-ratios", "in [0, 1]");
+        var fit = ModelOptions.From(a);
+        if (l1Ratios is not null && a.Text("penalty") is null) fit = fit with { Penalty = Penalty.ElasticNet };
+        fit = ControlOptions.Apply(a, fit, gammaList: true);
+        var options = new CrossValidationOptions { Path = GridOptions.From(a, fit), L1Ratios = l1Ratios, Gammas = ControlOptions.Gammas(a) };
+        foldColumn = a.Text("fold-column");
+        switch (a.Text("folds"))
+        {
+            case "loo":
+                options = options with { LeaveOneOut = true };
+                break;
+            case { } text:
+                if (foldColumn is not null) throw new ShrinkException("'--folds' and '--fold-column' cannot be used together: the fold column decides the folds");
+                options = options with { Folds = a.Integer("folds", "≥ 2 (or 'loo')")!.Value };
+                break;
+        }
+        if (a.Integer("seed", "(any whole number)") is { } seed) options = options with { Seed = seed };
+        options = options with
+        {
+            Measure = a.Text("measure") switch
+            {
+                null or "mse" => ErrorMeasure.Mse,
+                "mae" => ErrorMeasure.Mae,
+                var other => throw new ShrinkException($"'measure' must be mse or mae; got '{other}'"),
+            },
+            Choose = a.Text("choose") switch
+            {
+                null or "1se" => LambdaChoice.OneStandardError,
+                "min" => LambdaChoice.Min,
+                var other => throw new ShrinkException($"'choose' must be min or 1se; got '{other}'"),
+            },
+        };
+        return options;
     }
 
     private static string Describe(CrossValidationResult cv, CrossValidationOptions options, SufficientStatistics? statistics) =>
@@ -139,7 +149,7 @@ internal static class CvCommand
             : $"Chosen: λmin = {Report.Short(best.LambdaMin)}, the λ with the smallest CV error ({Report.Short(best.Mean[best.IndexMin])}).";
     }
 
-    private static int[] FoldIds(double[] values, string column, string file)
+    internal static int[] FoldIds(double[] values, string column, string file)
     {
         var ids = new int[values.Length];
         for (int i = 0; i < values.Length; i++)
@@ -151,7 +161,10 @@ internal static class CvCommand
         return ids;
     }
 
-    private static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, Input input, double readSeconds, double fitSeconds)
+    internal static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, Dataset data, double readSeconds, double fitSeconds) =>
+        WriteJson(w, cv, data.Rows, data.Features.Columns, null, readSeconds, fitSeconds);
+
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, long rows, int columns, Input? input, double readSeconds, double fitSeconds)
     {
         var best = cv.Best;
         Report.WriteArray(w, "lambdas", best.Lambdas);
@@ -166,8 +179,8 @@ internal static class CvCommand
         w.WriteString("measure", cv.Measure == ErrorMeasure.Mse ? "mse" : "mae");
         w.WriteString("method", cv.Method);
         if (cv.FoldIds is { } folds) w.WriteNumber("folds", folds.Distinct().Count());
-        else if (input.Statistics?.Folds is not null) w.WriteNumber("folds", input.Statistics.FoldLabels.Count);
-        input.WriteJson(w);
+        else if (input?.Statistics is { Folds: not null } gathered) w.WriteNumber("folds", gathered.FoldLabels.Count);
+        input?.WriteJson(w);
         if (best.GeneralizedCrossValidation is { } gcv) Report.WriteArray(w, "gcv", gcv);
         Report.WriteArray(w, "df", best.Path.DegreesOfFreedom);
         Report.WriteArray(w, "aic", best.Path.Aic);
@@ -204,9 +217,9 @@ internal static class CvCommand
         }
         w.WriteStartObject("model");
         Report.WriteModelFields(w, cv.Model);
-        ControlOptions.WriteJson(w, cv.Model, null);
-        w.WriteNumber("n", input.Rows);
-        w.WriteNumber("p", input.Columns);
+        ControlOptions.WriteControls(w, cv.Model);
+        w.WriteNumber("n", rows);
+        w.WriteNumber("p", columns);
         w.WriteStartObject("timing");
         w.WriteNumber("read_seconds", readSeconds);
         w.WriteNumber("fit_seconds", fitSeconds);

@@ -8,11 +8,13 @@ namespace Shrink.Cli;
 /// <summary><c>shrink fit DATA --target COL [...]</c>: fit one model, print it, optionally save it.</summary>
 internal static class FitCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, .. Input.Values, "target", "features", "exclude", "save", "plot"];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
+    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, .. Input.Values, "target", "features", "exclude", "save", "plot"];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
+        if (MultiTarget.Applies(args)) Input.RefuseForSeveralTargets(args);
+        if (MultiTarget.Applies(args)) return MultiTarget.Fit(args, console, stdout, stderr);
         var a = Arguments.Parse(args, "fit", ValueOptions, SwitchOptions);
         var options = ControlOptions.Apply(a, ModelOptions.From(a));
         string? plot = a.Text("plot");
@@ -40,7 +42,8 @@ internal static class FitCommand
             Report.WriteJson(stdout, w =>
             {
                 Report.WriteModelFields(w, model);
-                ControlOptions.WriteJson(w, model, adaptive);
+                ControlOptions.WriteControls(w, model);
+                if (adaptive is not null) ControlOptions.WriteAdaptive(w, adaptive);
                 w.WriteNumber("n", input.Rows);
                 w.WriteNumber("p", input.Columns);
                 w.WriteNumber("dropped_rows", input.DroppedRows);

@@ -14,6 +14,8 @@ internal static class Help
           shrink COMMAND --help                        options of a command
 
         Objective: 1/(2n)·‖y − b0 − Xb‖² + λ·(r·‖Db‖₁ + (1 − r)/2·‖Db‖²), D = column standard deviations.
+        Several targets: --target y1,y2,... (one fit per target), --multi-task (features chosen jointly:
+        1/(2n)·‖Y − 1b0ᵀ − XB‖² + λ·(r·Σ_j d_j‖B_j‖₂ + (1 − r)/2·‖DB‖²), B_j the row of feature j).
         Exit codes: 0 success, 2 bad input or options, 1 internal error. --verbose shows stack traces.
 
         """;
@@ -22,7 +24,9 @@ internal static class Help
         shrink fit DATA --target COL [options]
 
         Data:
-          --target COL             column to predict (required)
+          --target COL             column to predict (required); several, y1,y2,..., fit one model per target
+          --multi-task             with several targets: the multi-task lasso, which keeps or drops each
+                                   feature for all targets together (lasso or elasticnet only)
           --features a,b,c         use only these columns as features (default: all others)
           --exclude a,b            use all other columns except these
           --drop-missing           skip rows with empty, NA or NaN cells (default: error)
@@ -59,8 +63,8 @@ internal static class Help
           --lambda-min-ratio E     E·λmax (default 1e-4 when n > p, else 1e-2), log-spaced
           --lambdas v1,v2,...      an explicit grid instead (strictly decreasing)
           --max-features K         stop at the first λ with more than K non-zero coefficients (glmnet's dfmax)
-          (plus --target, --features, --exclude, --drop-missing, the model options and the controls
-          of 'shrink fit --help')
+          (plus --target, --multi-task, --features, --exclude, --drop-missing, the model options and the
+          controls of 'shrink fit --help')
         """;
 
     public const string PathHelp = $"""
@@ -97,7 +101,8 @@ internal static class Help
         shrink predict MODEL.json DATA [--output FILE] [--offset COL]
 
           Columns of DATA are matched to the model's features by name; extra columns are ignored,
-          a missing one is an error. Writes a CSV with one column, 'prediction', to stdout or FILE.
+          a missing one is an error. Writes a CSV with one column, 'prediction', to stdout or FILE;
+          a model of several targets gives one column per target, 'prediction_<target>'.
           --offset COL   the new rows' offsets (required for a model fitted with an offset)
 
         """;

@@ -99,6 +99,13 @@ internal sealed class Input
         };
     }
 
+    /// <summary>Several targets are fitted in memory only: --stats, --streaming and --memory-budget take one target.</summary>
+    public static void RefuseForSeveralTargets(IReadOnlyList<string> args)
+    {
+        if (args.FirstOrDefault(x => x is "--stats" or "--streaming" || x.StartsWith("--memory-budget", StringComparison.Ordinal)) is { } option)
+            throw new ShrinkException($"'{option.Split('=')[0]}' works with one target; several targets are fitted in memory");
+    }
+
     /// <summary>The in-memory read's auxiliary columns (cv's fold column).</summary>
     public IReadOnlyDictionary<string, double[]> Auxiliary { get; private init; } = new Dictionary<string, double[]>();
 

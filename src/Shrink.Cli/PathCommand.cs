@@ -8,11 +8,13 @@ namespace Shrink.Cli;
 /// <summary><c>shrink path DATA --target COL [...]</c>: fit a whole regularization path.</summary>
 internal static class PathCommand
 {
-    private static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot", .. Input.Values];
-    private static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
+    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot", .. Input.Values];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout)
     {
+        if (MultiTarget.Applies(args)) Input.RefuseForSeveralTargets(args);
+        if (MultiTarget.Applies(args)) return MultiTarget.Path(args, console, stdout);
         var a = Arguments.Parse(args, "path", ValueOptions, SwitchOptions);
         var options = GridOptions.From(a, ControlOptions.Apply(a, ModelOptions.From(a)));
         string? plot = a.Text("plot");
@@ -30,9 +32,11 @@ internal static class PathCommand
 
         if (a.Has("json"))
         {
+            var adaptiveWeights = options.Fit.Adaptive is null || input.Data is null ? null : Regression.AdaptiveWeights(input.Data, options.Fit);
             Report.WriteJson(stdout, w =>
             {
                 WritePath(w, path, readSeconds, fitSeconds);
+                if (adaptiveWeights is not null) ControlOptions.WriteAdaptive(w, adaptiveWeights);
                 input.WriteJson(w);
             });
             return Cli.Ok;
@@ -59,6 +63,7 @@ internal static class PathCommand
         if (notConverged > 0) console.WriteLine($"warning: {notConverged} of {path.Count} fits did not reach the tolerance");
         if (path.StopReason is { } stop) console.WriteLine(stop);
         if (ControlOptions.Describe(path.Model(0)) is { } controls) console.WriteLine(controls);
+        if (options.Fit.Adaptive is { } adaptive && input.Data is not null) console.WriteLine(ControlOptions.DescribeAdaptive(Regression.AdaptiveWeights(input.Data, options.Fit), adaptive.Nu));
         console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{(plot is not null ? $"; plot written to {plot}" : "")}; --json prints every λ");
         return Cli.Ok;
     }
@@ -97,7 +102,7 @@ internal static class PathCommand
         Report.WriteArray(w, "aic", path.Aic);
         Report.WriteArray(w, "bic", path.Bic);
         if (path.StopReason is { } stop) w.WriteString("stopped", stop);
-        ControlOptions.WriteJson(w, first, null);
+        ControlOptions.WriteControls(w, first);
         w.WriteStartObject("timing");
         w.WriteNumber("read_seconds", readSeconds);
         w.WriteNumber("fit_seconds", fitSeconds);

@@ -3,7 +3,7 @@ using Shrink.Solvers;
 namespace Shrink;
 
 /// <summary>The entry point: fit one regularized linear model.</summary>
-public static class Regression
+public static partial class Regression
 {
     /// <summary>
     /// Fits y ≈ b0 + Xb by minimising 1/(2n)·‖y − b0 − Xb‖² + λ·(r·‖Db‖₁ + (1 − r)/2·‖Db‖²), with λ and r read in

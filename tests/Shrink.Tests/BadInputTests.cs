@@ -490,7 +490,7 @@ public class BadInputTests
         string text = File.ReadAllText(model);
         Assert.Contains("\"format_version\": 1,", text);
         File.WriteAllText(model, text.Replace("\"format_version\": 1,", "\"format_version\": 99,"));
-        PredictFails(folder, model, data, model, "version 99", "not supported", "reads version 1");
+        PredictFails(folder, model, data, model, "version 99", "not supported", "reads versions 1 and 2");
     }
 
     [Fact]

@@ -114,6 +114,19 @@ public class ControlCliTests
     }
 
     [Fact]
+    public void Adaptive_paths_and_cv_report_the_initial_fit_too()
+    {
+        using var folder = new TempFolder();
+        var (path, _, _, _, _) = Table(folder);
+        var json = Json(Shell.Run("path", path, "--target", "y", "--exclude", "w,o", "--adaptive", "--adaptive-initial", "ridge", "--n-lambda", "5", "--json"));
+        Assert.Equal("ridge", json.GetProperty("adaptive").GetProperty("initial").GetString());
+        Assert.Equal(3, json.GetProperty("controls").GetProperty("penalty_factors").EnumerateObject().Count());
+        var text = Shell.Run("cv", path, "--target", "y", "--exclude", "w,o", "--adaptive", "--folds", "4", "--n-lambda", "5");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("adaptive lasso: initial fit least squares; factors 1/|b|^1", text.Stdout);
+    }
+
+    [Fact]
     public void A_penalty_factor_file_is_read_with_or_without_a_header()
     {
         using var folder = new TempFolder();
@@ -141,6 +154,8 @@ public class ControlCliTests
         { ["--nu", "2", "--lambda", "0.1"], "need '--adaptive'" },
         { ["--adaptive", "--nu", "0", "--lambda", "0.1"], "'nu' must be a finite number > 0; got 0" },
         { ["--weights", "o", "--offset", "o", "--lambda", "0.1"], "name the same column 'o'" },
+        { ["--lower", "a=0.5", "--upper", "a=0.2", "--lambda", "0.1"], "'lower' for feature 'a' must be ≤ 0" },
+        { ["--max-features", "-1", "--lambda", "0.1"], "unknown option '--max-features' for 'shrink fit'" },
     };
 
     [Theory]

@@ -107,19 +107,24 @@ public class IncrementalCholeskyTests
         var state = new GramState(problem.Design, problem.CenteredTarget);
         var factor = new IncrementalCholesky();
         int[][] sets = [[0, 3, 5], [0, 3, 5, 7, 9], [0, 5, 7, 9], [11, 0, 5, 2, 9, 7], [4]];
-        foreach (var set in sets)
+        // The same shift, then shifts that drift (the factor is kept and preconditions conjugate gradients) and one
+        // far enough to be refactored.
+        double[] shifts = [2.5, 2.5, 1.7, 0.9, 40];
+        for (int k = 0; k < sets.Length; k++)
         {
-            Assert.True(factor.Ensure(state, set, 2.5));
+            var set = sets[k];
+            double shift = shifts[k];
+            Assert.True(factor.Ensure(state, set, shift));
             Assert.Equal(set.Order(), factor.Order.Order());
             var order = factor.Order.ToArray();
             int m = order.Length;
             var b = Enumerable.Range(0, m).Select(i => 1.0 + i).ToArray();
             var x0 = (double[])b.Clone();
-            factor.Solve(x0);
-            // Residual of (G_SS + 2.5·I)·x = b, computed directly from the Gram columns.
+            Assert.True(factor.Solve(state, x0, shift));
+            // Residual of (G_SS + shift·I)·x = b, computed directly from the Gram columns.
             for (int u = 0; u < m; u++)
             {
-                double s = 2.5 * x0[u];
+                double s = shift * x0[u];
                 for (int v = 0; v < m; v++) s += state.Column(order[v])[order[u]] * x0[v];
                 Assert.Equal(b[u], s, 1e-9);
             }

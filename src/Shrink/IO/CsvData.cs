@@ -35,7 +35,7 @@ public sealed record CsvReadResult(Dataset Data, int DroppedRows, IReadOnlyDicti
 /// Reads numeric CSV/TSV files (the separator is detected from the header) with Sep. Every error names the file,
 /// the line and the column.
 /// </summary>
-public static class CsvData
+public static partial class CsvData
 {
     /// <summary>Reads a training dataset: the target and the chosen feature columns.</summary>
     public static CsvReadResult ReadDataset(string path, CsvReadOptions options)

@@ -5,9 +5,9 @@ namespace Shrink.IO;
 /// <summary>
 /// The model file: versioned JSON holding everything needed to predict and to know how the model was fitted.
 /// </summary>
-public static class ModelFile
+public static partial class ModelFile
 {
-    /// <summary>The format version this build writes and reads.</summary>
+    /// <summary>The format version of single-target models, which this build writes and reads (models of several targets: <see cref="MultiTargetFormatVersion"/>).</summary>
     public const int FormatVersion = 1;
 
     private const string FormatName = "shrink-model";
@@ -55,34 +55,41 @@ public static class ModelFile
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != FormatName)
                 throw Throw.Error($"{source}: not a Shrink model file (no \"format\": \"{FormatName}\")");
             int version = Int(root, "format_version", source);
+            if (version == MultiTargetFormatVersion)
+                throw Throw.Error($"{source}: is a model of several targets ({TargetList(root, source)}); read it with ModelFile.LoadTargets or LoadMultiTask");
             if (version != FormatVersion)
-                throw Throw.Error($"{source}: model format version {version} is not supported (this shrink reads version {FormatVersion})");
-
-            var features = Element(root, "features", source, JsonValueKind.Array).EnumerateArray()
-                .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Throw.Error($"{source}: 'features' must be a list of names")).ToArray();
-            var coefficientsObject = Element(root, "coefficients", source, JsonValueKind.Object);
-            var coefficients = new double[features.Length];
-            for (int j = 0; j < features.Length; j++)
-            {
-                if (!coefficientsObject.TryGetProperty(features[j], out var c) || c.ValueKind != JsonValueKind.Number)
-                    throw Throw.Error($"{source}: 'coefficients' has no number for feature '{features[j]}'");
-                coefficients[j] = c.GetDouble();
-            }
-            var d = Element(root, "diagnostics", source, JsonValueKind.Object);
-            var diagnostics = new FitDiagnostics(Number(d, "objective", source), Number(d, "duality_gap", source), Number(d, "tolerance", source), Number(d, "gap_tolerance", source),
-                Int(d, "iterations", source), Bool(d, "converged", source), Text(d, "solver", source));
-            try
-            {
-                return new LinearModel(features, Number(root, "intercept", source), coefficients,
-                    Names.ParsePenalty(Text(root, "penalty", source)), Number(root, "lambda", source), Number(root, "l1_ratio", source),
-                    Names.ParseConvention(Text(root, "convention", source)), Bool(root, "fit_intercept", source), Bool(root, "standardize", source),
-                    Int(root, "training_rows", source), Number(root, "canonical_lambda", source), Number(root, "canonical_l1_ratio", source), diagnostics)
-                {
-                    Controls = ReadControls(root, source),
-                };
-            }
-            catch (ShrinkException e) { throw Throw.Error($"{source}: {e.Message}"); }
+                throw Throw.Error($"{source}: model format version {version} is not supported (this shrink reads versions {FormatVersion} and {MultiTargetFormatVersion})");
+            return ParseFields(root, source);
         }
+    }
+
+    /// <summary>The fields of one single-target model (version 1's body; each model of a version 2 file).</summary>
+    private static LinearModel ParseFields(JsonElement root, string source)
+    {
+        var features = Element(root, "features", source, JsonValueKind.Array).EnumerateArray()
+            .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Throw.Error($"{source}: 'features' must be a list of names")).ToArray();
+        var coefficientsObject = Element(root, "coefficients", source, JsonValueKind.Object);
+        var coefficients = new double[features.Length];
+        for (int j = 0; j < features.Length; j++)
+        {
+            if (!coefficientsObject.TryGetProperty(features[j], out var c) || c.ValueKind != JsonValueKind.Number)
+                throw Throw.Error($"{source}: 'coefficients' has no number for feature '{features[j]}'");
+            coefficients[j] = c.GetDouble();
+        }
+        var d = Element(root, "diagnostics", source, JsonValueKind.Object);
+        var diagnostics = new FitDiagnostics(Number(d, "objective", source), Number(d, "duality_gap", source), Number(d, "tolerance", source), Number(d, "gap_tolerance", source),
+            Int(d, "iterations", source), Bool(d, "converged", source), Text(d, "solver", source));
+        try
+        {
+            return new LinearModel(features, Number(root, "intercept", source), coefficients,
+                Names.ParsePenalty(Text(root, "penalty", source)), Number(root, "lambda", source), Number(root, "l1_ratio", source),
+                Names.ParseConvention(Text(root, "convention", source)), Bool(root, "fit_intercept", source), Bool(root, "standardize", source),
+                Int(root, "training_rows", source), Number(root, "canonical_lambda", source), Number(root, "canonical_l1_ratio", source), diagnostics)
+            {
+                Controls = ReadControls(root, source),
+            };
+        }
+        catch (ShrinkException e) { throw Throw.Error($"{source}: {e.Message}"); }
     }
 
     private static void Write(LinearModel m, Utf8JsonWriter w)
@@ -90,7 +97,16 @@ public static class ModelFile
         w.WriteStartObject();
         w.WriteString("format", FormatName);
         w.WriteNumber("format_version", FormatVersion);
-        w.WriteString("created_by", $"shrink {typeof(ModelFile).Assembly.GetName().Version?.ToString(3)}");
+        w.WriteString("created_by", CreatedBy);
+        WriteFields(m, w);
+        w.WriteEndObject();
+    }
+
+    private static string CreatedBy => $"shrink {typeof(ModelFile).Assembly.GetName().Version?.ToString(3)}";
+
+    /// <summary>The fields of one single-target model, inside an open object.</summary>
+    private static void WriteFields(LinearModel m, Utf8JsonWriter w)
+    {
         w.WriteString("penalty", Names.Of(m.Penalty));
         w.WriteNumber("lambda", m.Lambda);
         w.WriteNumber("l1_ratio", m.L1Ratio);
@@ -118,7 +134,6 @@ public static class ModelFile
         w.WriteString("solver", d.Solver);
         w.WriteEndObject();
         if (!m.Controls.IsEmpty) WriteControls(m.Controls, w);
-        w.WriteEndObject();
     }
 
     /// <summary>Written only when there is something to say, so plain models read exactly as before.</summary>
