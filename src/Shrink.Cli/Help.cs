@@ -66,7 +66,8 @@ internal static class Help
                                    the rows) and the fit runs from them; cv gathers each fold's in the same pass
                                    (hashed folds from --folds/--seed, or --fold-column)
           --memory-budget SIZE     stream automatically when the data would take more memory than SIZE
-                                   (2GB, 512MB, ...; default half the memory available); the output says which
+                                   (2GB, 512MB, ...; default half the memory available); the output says which.
+                                   Parquet files (.parquet) are always streamed
           --stats F1 F2 ...        fit from statistics files written by 'shrink stats' instead of DATA (merged;
                                    the target, features, weights, offset and folds are theirs)
         """;
@@ -137,7 +138,7 @@ internal static class Help
     public const string Stats = """
         shrink stats DATA --target COL --out FILE.stats [options]
 
-          One streaming pass over a CSV/TSV file of any size gathers the sufficient statistics of a linear
+          One streaming pass over a CSV/TSV or Parquet file of any size gathers the sufficient statistics of a linear
           regression (weighted counts, means, centred cross-products of features and target), per fold when
           asked; 'shrink fit|path|cv --stats' fits from them. Statistics of different parts of the data (other
           files, other machines) merge exactly: give all the parts' files to --stats.

@@ -70,6 +70,12 @@ internal sealed class Input
         string? reason = null;
         bool streaming = a.Has("streaming");
         if (streaming) reason = "forced with --streaming";
+        else if (ParquetStatistics.Applies(file))
+        {
+            // Parquet is read by streaming only: its rows go straight into statistics.
+            streaming = true;
+            reason = "Parquet files are always streamed";
+        }
         else if (EstimateBytes(file) is { } estimate && estimate > budget)
         {
             streaming = true;
@@ -113,7 +119,8 @@ internal sealed class Input
     public static SufficientStatistics ReadStreaming(IAnsiConsole console, bool progress, string file, StatisticsReadOptions options)
     {
         var counter = new ReadProgress();
-        return ProgressBar.Stream(console, progress, $"reading {Path.GetFileName(file)}", counter, () => CsvStatistics.Read(file, options, counter));
+        return ProgressBar.Stream(console, progress, $"reading {Path.GetFileName(file)}", counter,
+            () => ParquetStatistics.Applies(file) ? ParquetStatistics.Read(file, options, counter) : CsvStatistics.Read(file, options, counter));
     }
 
     private static Input FromStatistics(Arguments a, string command)

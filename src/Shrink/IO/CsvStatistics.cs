@@ -43,11 +43,13 @@ public sealed class ReadProgress
     public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>The file's size in bytes (0 when unknown).</summary>
-    public long TotalBytes { get; internal set; }
+    public long TotalBytes { get; set; }
 
-    internal void AddBytes(long count) => Interlocked.Add(ref _bytes, count);
+    /// <summary>Records <paramref name="count"/> more bytes read (for readers).</summary>
+    public void AddBytes(long count) => Interlocked.Add(ref _bytes, count);
 
-    internal void SetRows(long rows) => Interlocked.Exchange(ref _rows, rows);
+    /// <summary>Records the rows read so far (for readers).</summary>
+    public void SetRows(long rows) => Interlocked.Exchange(ref _rows, rows);
 }
 
 /// <summary>
@@ -341,5 +343,95 @@ public static class CsvStatistics
             progress.AddBytes(total);
             return total;
         }
+    }
+}
+
+/// <summary>
+/// Gathers <see cref="SufficientStatistics"/> from rows that any reader hands over (a columnar file, a database
+/// cursor, a partition of a distributed engine): it resolves the columns from the reader's column names as the CSV
+/// reader does, checks every value, and accumulates in the same blocks.
+/// </summary>
+public sealed class StatisticsBuilder
+{
+    private readonly string _source;
+    private readonly StatisticsReadOptions _options;
+    private readonly string[] _header;
+    private readonly int[] _selection;
+    private readonly int _p, _weightAt, _offsetAt, _foldAt;
+    private readonly string[] _names;
+    private readonly StatisticsGatherer _gatherer;
+    private readonly double[] _row;
+    private long _rows;
+
+    /// <param name="source">Names the data in errors.</param>
+    /// <param name="columns">The names of the reader's columns.</param>
+    public StatisticsBuilder(string source, IReadOnlyList<string> columns, StatisticsReadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(options);
+        _source = source;
+        _options = options;
+        _header = columns.ToArray();
+        CsvData.CheckHeader(source, _header);
+        var auxiliary = new[] { options.Weights, options.Offset, options.Folds?.Column }.OfType<string>().ToArray();
+        if (auxiliary.Distinct(StringComparer.Ordinal).Count() != auxiliary.Length)
+            throw Throw.Error($"{source}: the weights, offset and fold columns must be different columns; got {string.Join(", ", auxiliary.Select(a => $"'{a}'"))}");
+        _selection = CsvData.SelectForDataset(source, _header, new CsvReadOptions
+        {
+            Target = options.Target, Features = options.Features, Exclude = options.Exclude, Auxiliary = auxiliary,
+        });
+        _p = _selection.Length - 1 - auxiliary.Length;
+        int At(string? column) => column is null ? -1 : _p + 1 + Array.IndexOf(auxiliary, column);
+        _weightAt = At(options.Weights);
+        _offsetAt = At(options.Offset);
+        _foldAt = At(options.Folds?.Column);
+        _names = _selection.Take(_p).Select(j => _header[j]).ToArray();
+        _gatherer = new StatisticsGatherer(_p, options.Folds, options.RowOffset);
+        _row = new double[_p + 1];
+    }
+
+    /// <summary>The indices (into the reader's columns) of the values <see cref="Add"/> takes, in its order.</summary>
+    public IReadOnlyList<int> UsedColumns => _selection;
+
+    /// <summary>Rows added so far.</summary>
+    public long Rows => _rows;
+
+    /// <summary>Adds one row: the values of <see cref="UsedColumns"/>, in that order; <paramref name="where"/> names it in errors ("row 12").</summary>
+    public void Add(ReadOnlySpan<double> values, string where)
+    {
+        if (values.Length != _selection.Length) throw new ArgumentException($"expected {_selection.Length} values, got {values.Length}", nameof(values));
+        for (int k = 0; k < values.Length; k++)
+            if (!double.IsFinite(values[k]))
+                throw Throw.Error($"{_source}: {where}, column '{_header[_selection[k]]}': {Throw.Format(values[k])} is not a finite number");
+        double weight = 1;
+        if (_weightAt >= 0)
+        {
+            weight = values[_weightAt];
+            if (weight < 0) throw Throw.Error($"{_source}: {where}: weight column '{_options.Weights}' has a negative value ({Throw.Format(weight)}); weights must be ≥ 0");
+        }
+        long label = 0;
+        if (_foldAt >= 0)
+        {
+            double id = values[_foldAt];
+            if (id != Math.Floor(id) || Math.Abs(id) > 1e15)
+                throw Throw.Error($"{_source}: {where}: fold column '{_options.Folds!.Column}' must hold whole numbers; got {Throw.Format(id)}");
+            label = (long)id;
+        }
+        values[.._p].CopyTo(_row);
+        _row[_p] = values[_p] - (_offsetAt >= 0 ? values[_offsetAt] : 0);
+        _gatherer.Add(_row, weight, label);
+        _rows++;
+    }
+
+    /// <summary>The statistics of the rows added; <paramref name="dropped"/> rows were skipped for missing values.</summary>
+    public SufficientStatistics Build(long dropped = 0)
+    {
+        if (_rows == 0)
+            throw Throw.Error(dropped > 0 ? $"{_source}: every row has a missing value ({dropped} dropped)" : $"{_source}: there are no data rows");
+        var statistics = _gatherer.Finish(_names, _options.Target, _options.Weights, _options.Offset, [_source]);
+        if (_options.Weights is not null && statistics.WeightSum == 0)
+            throw Throw.Error($"{_source}: weight column '{_options.Weights}' is 0 in every row; at least one row needs a positive weight");
+        statistics.DroppedRows = dropped;
+        return statistics;
     }
 }
