@@ -208,6 +208,19 @@ public class StatisticsTests
         Assert.Equal(0, Regression.Fit(stats, options).Coefficients[2]);
     }
 
+    [Theory]
+    [InlineData(Convention.Glmnet)]
+    [InlineData(Convention.Sklearn)]
+    [InlineData(Convention.Article)]
+    public void OtherConventionsAndLambdaMaxUseTheStatisticsScales(Convention convention)
+    {
+        var data = Data(14, weights: true, offset: true);
+        var stats = SufficientStatistics.FromDataset(data);
+        var options = new FitOptions { Penalty = Penalty.ElasticNet, L1Ratio = 0.4, Lambda = 0.03, Convention = convention, Tolerance = 1e-13 };
+        AssertClose(Regression.Fit(data, options), Regression.Fit(stats, options));
+        Assert.Equal(Regression.LambdaMax(data, options), Regression.LambdaMax(stats, options), 1e-12 * Regression.LambdaMax(data, options));
+    }
+
     [Fact]
     public void WhatStatisticsCannotDoIsAClearError()
     {
