@@ -65,6 +65,9 @@ public static class CsvStatistics
 {
     private const int ChunkBytes = 4 << 20;
 
+    /// <summary>Caps the chunks parsed at once (tests use it to show the result does not depend on it).</summary>
+    internal static int? MaxWorkers { get; set; }
+
     /// <summary>Reads <paramref name="path"/> and returns its statistics.</summary>
     public static SufficientStatistics Read(string path, StatisticsReadOptions options, ReadProgress? progress = null)
     {
@@ -91,7 +94,7 @@ public static class CsvStatistics
         progress ??= new ReadProgress();
         var chunks = new Chunker(stream, progress);
         var layout = Layout.From(source, chunks.Header(source), options);
-        int workers = Math.Max(1, Environment.ProcessorCount);
+        int workers = MaxWorkers ?? Math.Max(1, Environment.ProcessorCount);
         var pending = new Queue<Task<ChunkResult>>();
         // Chunk buffers and moment blocks are reused: allocating them per chunk would churn the large-object heap.
         var blocks = new System.Collections.Concurrent.ConcurrentBag<MomentBlock>();
