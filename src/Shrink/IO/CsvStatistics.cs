@@ -95,6 +95,10 @@ public static class CsvStatistics
         var chunks = new Chunker(stream, progress);
         var layout = Layout.From(source, chunks.Header(source), options);
         int workers = MaxWorkers ?? Math.Max(1, Environment.ProcessorCount);
+        // Each chunk in flight holds its buffer and one m x m matrix per fold: with many features and folds, fewer
+        // chunks run at once so that they stay within about 256 MB together (p = 50 never notices).
+        long perChunk = 3L * ChunkBytes + (options.Folds?.Count is > 0 and var k ? k : options.Folds is null ? 1 : 16) * 8L * (layout.P + 1) * (layout.P + 1);
+        workers = (int)Math.Clamp((256L << 20) / perChunk, 1, workers);
         var pending = new Queue<Task<ChunkResult>>();
         // Chunk buffers and moment blocks are reused: allocating them per chunk would churn the large-object heap.
         var blocks = new System.Collections.Concurrent.ConcurrentBag<MomentBlock>();
