@@ -222,6 +222,24 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void MoreFeaturesThanRowsFitAsInMemory()
+    {
+        var data = Data(15, n: 40, p: 60);
+        var stats = SufficientStatistics.FromDataset(data);
+        foreach (var options in new[]
+        {
+            new FitOptions { Lambda = 0.05, Tolerance = 1e-13 },
+            new FitOptions { Penalty = Penalty.Ridge, Lambda = 0.5 },
+        })
+            AssertClose(Regression.Fit(data, options), Regression.Fit(stats, options), 1e-8);
+        var path = new PathOptions { Fit = new FitOptions { Penalty = Penalty.Ridge }, LambdaCount = 10 };
+        var expected = Regression.Path(data, path);
+        var actual = Regression.Path(stats, path);
+        for (int k = 0; k < expected.Count; k++) AssertClose(expected.Model(k), actual.Model(k), 1e-8);
+        Assert.Contains("not identifiable", Assert.Throws<ShrinkException>(() => Regression.Fit(stats, new FitOptions { Penalty = Penalty.Ols })).Message);
+    }
+
+    [Fact]
     public void WhatStatisticsCannotDoIsAClearError()
     {
         var stats = SufficientStatistics.FromDataset(Data(13));
