@@ -11,8 +11,8 @@ internal static class Help
           shrink path DATA --target COL [options]      fit a whole regularization path
           shrink cv DATA --target COL [options]        choose λ by cross-validation and refit
           shrink predict MODEL.json DATA [--output F]  predictions for new data, as CSV
-          shrink stats DATA --target COL --out F.stats  one streaming pass: the data's sufficient statistics
-          shrink fit|path|cv --stats A.stats B.stats   fit from statistics (parts merged exactly)
+          shrink stats DATA --target COL --out F       one streaming pass: the data's sufficient statistics
+          shrink fit|path|cv --stats F1 F2 ...         fit from statistics files (parts merged exactly)
           shrink COMMAND --help                        options of a command
 
         Objective: 1/(2n)·‖y − b0 − Xb‖² + λ·(r·‖Db‖₁ + (1 − r)/2·‖Db‖²), D = column standard deviations.
@@ -57,6 +57,7 @@ internal static class Help
           --save MODEL.json        write the model file (for 'shrink predict')
           --plot FILE.png|.svg     predicted against actual on the training rows (in memory only)
         {Larger}
+
         """;
 
     /// <summary>The larger-than-memory options of fit, path and cv.</summary>

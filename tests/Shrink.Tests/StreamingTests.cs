@@ -249,6 +249,21 @@ public class StreamingTests
     }
 
     [Fact]
+    public void HelpDescribesStatsAndTheLargerThanMemoryOptions()
+    {
+        var stats = Shell.Run("stats", "--help");
+        Assert.Equal(0, stats.ExitCode);
+        foreach (var option in new[] { "--target", "--weights", "--offset", "--folds", "--seed", "--fold-column", "--row-offset", "--out", "--drop-missing" })
+            Assert.Contains(option, stats.Stdout);
+        foreach (var command in new[] { "fit", "path", "cv" })
+            Assert.Contains("--memory-budget", Shell.Run(command, "--help").Stdout);
+        Assert.Contains("shrink stats", Shell.Run("--help").Stdout);
+        var missing = Shell.Run("stats", "nope.csv", "--target", "y");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("'--out' is required", Assert.Single(missing.StderrLines));
+    }
+
+    [Fact]
     public void TheStatisticsFileRoundTripsExactly()
     {
         using var folder = new TempFolder();
