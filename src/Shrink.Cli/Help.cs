@@ -155,6 +155,10 @@ internal static class Help
           --out FILE.stats         where to write (atomically: complete or not at all)
           --json                   a summary as JSON
 
+        shrink stats --merge A.stats B.stats ... --out ALL.stats
+          merges statistics files into one (the reduce step of a distributed gathering; merged files merge
+          again, in any order)
+
         """;
 
     public static string For(string command) => command switch

@@ -11,11 +11,12 @@ namespace Shrink.Cli;
 internal static class StatsCommand
 {
     private static readonly string[] ValueOptions = ["target", "features", "exclude", "weights", "offset", "folds", "seed", "fold-column", "row-offset", "out"];
-    private static readonly string[] SwitchOptions = ["json", "drop-missing"];
+    private static readonly string[] SwitchOptions = ["json", "drop-missing", "merge"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout)
     {
         var a = Arguments.Parse(args, "stats", ValueOptions, SwitchOptions);
+        if (a.Has("merge")) return Merge(a, console, stdout);
         string file = a.Single("a data file (CSV or TSV with a header)", "stats");
         var read = DataOptions.From(a, "stats");
         string output = a.Text("out") ?? throw new ShrinkException("'--out' is required: the statistics file to write (see 'shrink stats --help')");
@@ -52,6 +53,33 @@ internal static class StatsCommand
             $"{(stats.Folds is { } f ? $", {f} ({stats.FoldLabels.Count} present)" : "")}");
         if (stats.DroppedRows > 0) console.WriteLine($"dropped {stats.DroppedRows} rows with missing values");
         console.WriteLine($"one pass in {seconds:0.00} s ({Input.Throughput(bytes, seconds)}); statistics written to {output}");
+        return Cli.Ok;
+    }
+
+    /// <summary>
+    /// <c>shrink stats --merge A.stats B.stats ... --out ALL.stats</c>: the reduce step of a distributed gathering, also
+    /// as a tree (merged files merge again).
+    /// </summary>
+    private static int Merge(Arguments a, IAnsiConsole console, TextWriter stdout)
+    {
+        foreach (var option in ValueOptions.Where(o => o != "out"))
+            if (a.Text(option) is not null) throw new ShrinkException($"'--{option}' cannot be used with --merge: the statistics files already fix it");
+        if (a.Has("drop-missing")) throw new ShrinkException("'--drop-missing' cannot be used with --merge: the statistics files are read, not the data");
+        string output = a.Text("out") ?? throw new ShrinkException("'--out' is required: the merged statistics file to write");
+        if (a.Positional.Count < 2) throw new ShrinkException($"'shrink stats --merge' needs two or more statistics files; got {a.Positional.Count}");
+        var merged = StatisticsFile.LoadAll(a.Positional);
+        StatisticsFile.Save(merged, output);
+        if (a.Has("json"))
+            Report.WriteJson(stdout, w =>
+            {
+                w.WriteString("statistics", output);
+                w.WriteNumber("rows", merged.Rows);
+                w.WriteNumber("p", merged.FeatureNames.Count);
+                w.WriteNumber("weight_sum", merged.WeightSum);
+                w.WriteNumber("parts", a.Positional.Count);
+            });
+        else
+            console.WriteLine($"merged {a.Positional.Count} statistics files: {merged.Rows:N0} rows, {merged.FeatureNames.Count} features; written to {output}");
         return Cli.Ok;
     }
 

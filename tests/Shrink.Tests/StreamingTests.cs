@@ -164,7 +164,12 @@ public class StreamingTests
             Assert.True(result.ExitCode == 0, result.ToString());
             return JsonDocument.Parse(result.Stdout).RootElement.Clone();
         }
+        var merge = Shell.Run("stats", "--merge", folder.File("p2.stats"), folder.File("p1.stats"), "--out", folder.File("merged.stats"));
+        Assert.True(merge.ExitCode == 0, merge.ToString());
+        var viaFile = Cv("--stats", folder.File("merged.stats"));
         var merged = Cv("--stats", folder.File("p2.stats"), folder.File("p1.stats"));
+        Assert.Equal(merged.GetProperty("cv_mean").ToString(), viaFile.GetProperty("cv_mean").ToString());
+        Assert.Contains("needs two or more", Assert.Single(Shell.Run("stats", "--merge", folder.File("p1.stats"), "--out", folder.File("x.stats")).StderrLines));
         var single = Cv("--stats", folder.File("whole.stats"));
         var streamed = Cv(whole, "--target", "y", "--weights", "w", "--offset", "off", "--exclude", "fold", "--folds", "5", "--seed", "7", "--streaming");
         Assert.Equal("statistics", merged.GetProperty("mode").GetString());
