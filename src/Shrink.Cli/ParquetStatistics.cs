@@ -42,17 +42,24 @@ internal static class ParquetStatistics
                 throw new ShrinkException($"{path}: column '{field.Name}' holds {(field.IsArray ? "lists" : Kind(field.ClrType))}; only numeric columns can be used");
         long first = 0, dropped = 0, position = 0;
         var row = new double[used.Length];
+        // One row group's columns at a time, in arrays reused from group to group (a fresh set per group would
+        // churn the large-object heap and double the peak).
+        var columns = new double[used.Length][];
+        var missing = Array.Empty<bool>();
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
             int n = checked((int)group.RowCount);
-            var columns = new double[used.Length][];
-            var missing = new bool[n];
+            if (missing.Length < n)
+            {
+                missing = new bool[n];
+                for (int k = 0; k < used.Length; k++) columns[k] = new double[n];
+            }
+            Array.Clear(missing);
             string? firstMissing = null;
             for (int k = 0; k < used.Length; k++)
             {
-                var (values, nulls) = await ReadColumn(group, used[k], n);
-                columns[k] = values;
+                var nulls = await ReadColumn(group, used[k], columns[k].AsMemory(0, n));
                 if (nulls is null) continue;
                 for (int i = 0; i < n; i++)
                     if (nulls[i])
@@ -88,37 +95,46 @@ internal static class ParquetStatistics
         type == typeof(double) || type == typeof(float) || type == typeof(int) || type == typeof(long) || type == typeof(short)
         || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(uint) || type == typeof(decimal);
 
-    private static async Task<(double[] Values, bool[]? Nulls)> ReadColumn(ParquetRowGroupReader group, DataField field, int n)
+    /// <returns>Which rows are null (null when the column has none).</returns>
+    private static async Task<bool[]?> ReadColumn(ParquetRowGroupReader group, DataField field, Memory<double> values)
     {
         var t = field.ClrType;
-        if (t == typeof(double)) return await Read<double>(group, field, n, v => v);
-        if (t == typeof(float)) return await Read<float>(group, field, n, v => v);
-        if (t == typeof(int)) return await Read<int>(group, field, n, v => v);
-        if (t == typeof(long)) return await Read<long>(group, field, n, v => v);
-        if (t == typeof(short)) return await Read<short>(group, field, n, v => v);
-        if (t == typeof(byte)) return await Read<byte>(group, field, n, v => v);
-        if (t == typeof(sbyte)) return await Read<sbyte>(group, field, n, v => v);
-        if (t == typeof(ushort)) return await Read<ushort>(group, field, n, v => v);
-        if (t == typeof(uint)) return await Read<uint>(group, field, n, v => v);
-        return await Read<decimal>(group, field, n, v => (double)v);
+        if (t == typeof(double)) return await Read<double>(group, field, values, v => v);
+        if (t == typeof(float)) return await Read<float>(group, field, values, v => v);
+        if (t == typeof(int)) return await Read<int>(group, field, values, v => v);
+        if (t == typeof(long)) return await Read<long>(group, field, values, v => v);
+        if (t == typeof(short)) return await Read<short>(group, field, values, v => v);
+        if (t == typeof(byte)) return await Read<byte>(group, field, values, v => v);
+        if (t == typeof(sbyte)) return await Read<sbyte>(group, field, values, v => v);
+        if (t == typeof(ushort)) return await Read<ushort>(group, field, values, v => v);
+        if (t == typeof(uint)) return await Read<uint>(group, field, values, v => v);
+        return await Read<decimal>(group, field, values, v => (double)v);
     }
 
-    private static async Task<(double[] Values, bool[]? Nulls)> Read<T>(ParquetRowGroupReader group, DataField field, int n, Func<T, double> convert) where T : struct
+    private static async Task<bool[]?> Read<T>(ParquetRowGroupReader group, DataField field, Memory<double> values, Func<T, double> convert) where T : struct
     {
-        var values = new double[n];
+        int n = values.Length;
         if (field.IsNullable)
         {
             var raw = new T?[n];
             await group.ReadAsync<T>(field, raw.AsMemory());
             var nulls = new bool[n];
+            var target = values.Span;
             for (int i = 0; i < n; i++)
-                if (raw[i] is { } v) values[i] = convert(v);
+                if (raw[i] is { } v) target[i] = convert(v);
                 else nulls[i] = true;
-            return (values, nulls);
+            return nulls;
+        }
+        if (typeof(T) == typeof(double))
+        {
+            // The common case reads straight into the reused column: no second copy.
+            await group.ReadAsync<double>(field, values);
+            return null;
         }
         var plain = new T[n];
         await group.ReadAsync<T>(field, plain.AsMemory());
-        for (int i = 0; i < n; i++) values[i] = convert(plain[i]);
-        return (values, null);
+        var span = values.Span;
+        for (int i = 0; i < n; i++) span[i] = convert(plain[i]);
+        return null;
     }
 }
