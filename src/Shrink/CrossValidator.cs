@@ -287,15 +287,15 @@ internal static class CrossValidator
         var spectrum = new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: true);
         var path = PathFitter.Run(problem, data.FeatureNames, fit, grid, stepDone, spectrum);
         int n = problem.N;
-        var loo = new double[n];
         var root = problem.Design.Root;
+        var l2 = grid.Select(lambda => Engine.Canonical(problem, fit, lambda).L2).ToArray();
+        var residuals = new double[n * grid.Length];
+        var gcv = spectrum.LeaveOneOutResiduals(l2, problem.FitIntercept, residuals);
         var mean = new double[grid.Length];
         var se = new double[grid.Length];
-        var gcv = new double[grid.Length];
         for (int l = 0; l < grid.Length; l++)
         {
-            var penalty = Engine.Canonical(problem, fit, grid[l]);
-            gcv[l] = spectrum.LeaveOneOutResiduals(penalty.L2, problem.FitIntercept, loo);
+            var loo = residuals.AsSpan(l * n, n);
             // With weights the residuals are those of the √w-scaled problem; each row's error is weighted by w_i/n.
             double m = 0, v = 0;
             for (int i = 0; i < n; i++)

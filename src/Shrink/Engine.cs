@@ -129,6 +129,14 @@ internal static class Engine
         return Certify(problem.Design, v, beta, residual.SquaredNorm(), penalty);
     }
 
+    /// <summary>
+    /// For a β read off a ridge spectrum: from the gradient and ‖R‖² the spectrum derived from the Gram matrix kept before
+    /// its decomposition (no pass over the data, as the Gram form of coordinate descent), or, when it has none (the dual
+    /// form), from a residual recomputed from the data.
+    /// </summary>
+    internal static Certificate SpectrumCertificate(Problem problem, CanonicalPenalty penalty, ReadOnlySpan<double> beta, ReadOnlySpan<double> gradient, double? residualSquared) =>
+        residualSquared is { } rss ? Certify(problem.Design, gradient, beta, rss, penalty) : ResidualCertificate(problem, penalty, beta);
+
     private static Certificate Certify(Design design, ReadOnlySpan<double> gradient, ReadOnlySpan<double> beta, double rss, CanonicalPenalty penalty)
     {
         int n = design.N;

@@ -91,17 +91,21 @@ internal static class PathFitter
         problem.PreferGram = count > 1;
         problem.Memory = count > 1 ? new PathMemory() : null;
         if (ridge && spectrum is null && grid.Any(l => l > 0)) spectrum = problem.Moments is { } m
-            ? new RidgeSpectrum(problem.Design, m.Block(DirectSolver.IncludedColumns(problem.Design)), DirectSolver.IncludedColumns(problem.Design).Select(j => m.Xty[j]).ToArray())
+            ? new RidgeSpectrum(problem.Design, m.Block(DirectSolver.IncludedColumns(problem.Design)), DirectSolver.IncludedColumns(problem.Design).Select(j => m.Xty[j]).ToArray(), m.YSquared)
             : new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: false);
         if (!ridge) spectrum = null;
 
+        // From a spectrum, every λ's β (and its certificate) comes out of two matrix products at once.
+        var solved = spectrum?.Solve(grid.Select(lambda => Engine.Canonical(problem, fit, lambda).L2).ToArray());
         for (int k = 0; k < count; k++)
         {
-            if (spectrum is not null && grid[k] > 0)
+            if (solved is { } fromSpectrum && grid[k] > 0)
             {
+                var (all, gradients, squares) = fromSpectrum;
                 var penalty = Engine.Canonical(problem, fit, grid[k]);
-                spectrum.Coefficients(penalty.L2, beta);
-                models[k] = Engine.Build(problem, names, fit, grid[k], penalty, beta, 1, true, "eigen", ols: false, out rss[k]);
+                all.AsSpan(k * p, p).CopyTo(beta);
+                models[k] = Engine.Build(problem, names, fit, grid[k], penalty, beta, 1, true, "eigen", ols: false, out rss[k],
+                    Engine.SpectrumCertificate(problem, penalty, beta, gradients is null ? [] : gradients.AsSpan(k * p, p), squares?[k]));
             }
             else
             {

@@ -76,6 +76,25 @@ public class PathTests
         Assert.All(path.Bic, v => Assert.True(double.IsFinite(v)));
     }
 
+    /// <summary>The eigen path certifies from the Gram matrix kept before the decomposition; its RSS must be the data's.</summary>
+    [Fact]
+    public void Ridge_path_residual_sums_of_squares_match_the_data_and_gaps_are_closed()
+    {
+        var path = Regression.Path(Set, new PathOptions { Fit = new FitOptions { Penalty = Penalty.Ridge }, LambdaCount = 30 });
+        for (int k = 0; k < path.Count; k++)
+        {
+            double rss = 0;
+            for (int i = 0; i < Data.Y.Length; i++)
+            {
+                double e = Data.Y[i] - path.Model(k).Predict(Data.X[i]);
+                rss += e * e;
+            }
+            Assert.Equal(rss, path.ResidualSumOfSquares[k], 1e-9 * rss);
+            Assert.True(path.Model(k).Diagnostics.Converged);
+            Assert.True(Math.Abs(path.Model(k).Diagnostics.DualityGap) <= 1e-10 * rss, $"gap {path.Model(k).Diagnostics.DualityGap} at k = {k}");
+        }
+    }
+
     [Fact]
     public void Lasso_degrees_of_freedom_count_non_zeros_and_the_intercept()
     {

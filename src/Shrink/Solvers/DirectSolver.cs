@@ -108,12 +108,15 @@ internal static class DirectSolver
         }
     }
 
-    internal static void Transformed(Design design, int j, Span<double> target)
+    internal static void Transformed(Design design, int j, Span<double> target) => Transformed(design, j, 0, target[..design.N]);
+
+    /// <summary>Rows [start, start + target.Length) of x̃_j = √w∘(x_j − center_j)/scale_j (the blocked products read the design by rows).</summary>
+    internal static void Transformed(Design design, int j, int start, Span<double> target)
     {
-        var source = design.Column(j);
+        var source = design.Column(j).Slice(start, target.Length);
         double c = design.Center[j], s = design.Scale[j];
         if (design.Root is { } root)
-            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s * root[i];
+            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s * root[start + i];
         else
             for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
     }
