@@ -41,7 +41,8 @@ internal static class Cli
                 "path" => PathCommand.Run(tail, console, stdout),
                 "cv" => CvCommand.Run(tail, console, stdout, stderr),
                 "demo" => DemoCommand.Run(tail, console, stdout),
-                _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, path, cv, predict (see 'shrink --help')"),
+                "stats" => StatsCommand.Run(tail, console, stdout),
+                _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, path, cv, predict, stats (see 'shrink --help')"),
             };
         }
         catch (ShrinkException e)

@@ -9,34 +9,34 @@ namespace Shrink.Cli;
 internal static class CvCommand
 {
     internal static readonly string[] ValueOptions =
-        [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", InputData.Option, "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save"];
-    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
+        [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot", "folds", "seed", "fold-column", "measure", "choose", "l1-ratios", "save", .. Input.Values];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
+        if (MultiTarget.Applies(args)) Input.RefuseForSeveralTargets(args);
         if (MultiTarget.Applies(args)) return MultiTarget.Cv(args, console, stdout, stderr);
         var a = Arguments.Parse(args, "cv", ValueOptions, SwitchOptions);
-        string file = a.Single("a data file (CSV/TSV with a header, or LIBSVM)", "cv");
         var options = ParseOptions(a, out var l1Ratios, out var foldColumn);
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
-        var auxiliary = ControlOptions.Columns(a).ToList();
-        if (foldColumn is not null)
-        {
-            if (auxiliary.Contains(foldColumn)) throw new ShrinkException($"'--fold-column' '{foldColumn}' is also the weights or offset column");
-            auxiliary.Add(foldColumn);
-        }
-        var clock = Stopwatch.StartNew();
-        var input = InputData.Read(a, file, "cv", auxiliary);
-        var data = ControlOptions.Dataset(input, a, file);
-        if (foldColumn is not null) options = options with { FoldIds = FoldIds(input.Auxiliary[foldColumn], foldColumn, file) };
-        double readSeconds = clock.Elapsed.TotalSeconds;
+        if (foldColumn is not null && ControlOptions.Columns(a).Contains(foldColumn))
+            throw new ShrinkException($"'--fold-column' '{foldColumn}' is also the weights or offset column");
+        if (options.LeaveOneOut && a.Has("streaming"))
+            throw new ShrinkException("'--folds loo' needs the rows in memory, which --streaming does not keep; use k folds");
+        // A streaming pass gathers each fold's statistics as it goes: hashed folds (not the in-memory seeded shuffle) or the fold column.
+        var streamedFolds = options.LeaveOneOut ? null : foldColumn is not null ? FoldScheme.FromColumn(foldColumn) : FoldScheme.Hashed(options.Folds, options.Seed);
+        var input = Input.Load(a, "cv", console, !a.Has("json"), foldColumn is null ? [] : [foldColumn], streamedFolds);
+        string file = input.Name;
+        if (foldColumn is not null && input.Data is not null) options = options with { FoldIds = FoldIds(input.Auxiliary[foldColumn], foldColumn, file) };
+        double readSeconds = input.ReadSeconds;
 
-        clock.Restart();
-        int folds = options.LeaveOneOut ? 0 : options.FoldIds?.Distinct().Count() ?? options.Folds;
+        var clock = Stopwatch.StartNew();
+        int folds = options.LeaveOneOut ? 0 : input.Statistics is { } gathered ? gathered.FoldLabels.Count : options.FoldIds?.Distinct().Count() ?? options.Folds;
         long steps = (long)(folds + 1) * (options.Path.Lambdas?.Count ?? options.Path.LambdaCount) * (options.Gammas is null ? l1Ratios?.Count ?? 1 : 1);
-        var cv = ProgressBar.Run(console, !a.Has("json"), "cross-validating", steps, step => Regression.CrossValidate(data, options, step));
+        var cv = ProgressBar.Run(console, !a.Has("json"), "cross-validating", steps,
+            step => input.Data is { } data ? Regression.CrossValidate(data, options, step) : Regression.CrossValidate(input.Statistics!, options, step));
         double fitSeconds = clock.Elapsed.TotalSeconds;
 
         var model = cv.Model;
@@ -46,14 +46,14 @@ internal static class CvCommand
 
         if (a.Has("json"))
         {
-            Report.WriteJson(stdout, w => WriteJson(w, cv, data, readSeconds, fitSeconds));
+            Report.WriteJson(stdout, w => WriteJson(w, cv, input.Rows, input.Columns, input, readSeconds, fitSeconds));
             return Cli.Ok;
         }
 
         var best = cv.Best;
         string measure = options.Measure == ErrorMeasure.Mse ? "MSE" : "MAE";
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"{Markup.Escape(Path.GetFileName(file))}: {Names.Of(model.Penalty)} for '{Markup.Escape(data.TargetName)}', {Describe(cv, options)}");
+            .Title($"{Markup.Escape(file)}: {Names.Of(model.Penalty)} for '{Markup.Escape(input.TargetName)}', {Describe(cv, options, input.Statistics)}");
         foreach (var column in new[] { "", "λ", $"CV {measure}", "± SE", "non-zero" }) table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var (label, index) in new[] { ("λmin", best.IndexMin), ("λ1se", best.Index1Se) })
         {
@@ -81,10 +81,11 @@ internal static class CvCommand
         }
         console.MarkupLine(Markup.Escape(Why(cv)));
         if (ControlOptions.Describe(model) is { } controls) console.WriteLine(controls);
-        if (options.Path.Fit.Adaptive is { } adaptive) console.WriteLine(ControlOptions.DescribeAdaptive(Regression.AdaptiveWeights(data, options.Path.Fit), adaptive.Nu));
+        if (options.Path.Fit.Adaptive is { } adaptive && input.Data is not null) console.WriteLine(ControlOptions.DescribeAdaptive(Regression.AdaptiveWeights(input.Data, options.Path.Fit), adaptive.Nu));
         if (best.Path.StopReason is { } stop) console.WriteLine(stop);
-        console.Write(Report.CoefficientTable(model, $"refitted on all {data.Rows} rows at λ = {Report.Short(cv.Lambda)}"));
-        console.WriteLine(Report.Summary(model, data.Rows, data.Features.Columns));
+        console.Write(Report.CoefficientTable(model, $"refitted on all {input.Rows} rows at λ = {Report.Short(cv.Lambda)}"));
+        console.WriteLine(Report.Summary(model, input.Rows, input.Columns));
+        console.WriteLine(input.Describe());
         int aic = PathCommand.ArgMin(best.Path.Aic), bic = PathCommand.ArgMin(best.Path.Bic);
         console.WriteLine($"information criteria on the same path: AIC picks λ = {Report.Short(best.Lambdas[aic])} ({best.Path.NonZero[aic]} non-zero), BIC λ = {Report.Short(best.Lambdas[bic])} ({best.Path.NonZero[bic]} non-zero)");
         console.WriteLine($"read {readSeconds:0.000} s, cross-validation {fitSeconds:0.000} s{(a.Text("save") is { } s ? $"; model saved to {s}" : "")}{(plot is not null ? $"; plot written to {plot}" : "")}");
@@ -129,8 +130,9 @@ internal static class CvCommand
         return options;
     }
 
-    private static string Describe(CrossValidationResult cv, CrossValidationOptions options) =>
+    private static string Describe(CrossValidationResult cv, CrossValidationOptions options, SufficientStatistics? statistics) =>
         cv.Method == "leave-one-out" ? "exact leave-one-out" :
+        statistics?.Folds is { } scheme ? (scheme.Column is null ? $"{statistics.FoldLabels.Count} hashed folds (seed {scheme.Seed})" : $"{statistics.FoldLabels.Count} folds from column '{scheme.Column}'") :
         options.FoldIds is not null ? $"{cv.FoldIds!.Distinct().Count()} folds from the fold column" :
         $"{options.Folds}-fold (seed {options.Seed})";
 
@@ -159,7 +161,10 @@ internal static class CvCommand
         return ids;
     }
 
-    internal static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, Dataset data, double readSeconds, double fitSeconds)
+    internal static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, Dataset data, double readSeconds, double fitSeconds) =>
+        WriteJson(w, cv, data.Rows, data.Features.Columns, null, readSeconds, fitSeconds);
+
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter w, CrossValidationResult cv, long rows, int columns, Input? input, double readSeconds, double fitSeconds)
     {
         var best = cv.Best;
         Report.WriteArray(w, "lambdas", best.Lambdas);
@@ -174,6 +179,8 @@ internal static class CvCommand
         w.WriteString("measure", cv.Measure == ErrorMeasure.Mse ? "mse" : "mae");
         w.WriteString("method", cv.Method);
         if (cv.FoldIds is { } folds) w.WriteNumber("folds", folds.Distinct().Count());
+        else if (input?.Statistics is { Folds: not null } gathered) w.WriteNumber("folds", gathered.FoldLabels.Count);
+        input?.WriteJson(w);
         if (best.GeneralizedCrossValidation is { } gcv) Report.WriteArray(w, "gcv", gcv);
         Report.WriteArray(w, "df", best.Path.DegreesOfFreedom);
         Report.WriteArray(w, "aic", best.Path.Aic);
@@ -211,8 +218,8 @@ internal static class CvCommand
         w.WriteStartObject("model");
         Report.WriteModelFields(w, cv.Model);
         ControlOptions.WriteControls(w, cv.Model);
-        w.WriteNumber("n", data.Rows);
-        w.WriteNumber("p", data.Features.Columns);
+        w.WriteNumber("n", rows);
+        w.WriteNumber("p", columns);
         w.WriteStartObject("timing");
         w.WriteNumber("read_seconds", readSeconds);
         w.WriteNumber("fit_seconds", fitSeconds);

@@ -8,34 +8,34 @@ namespace Shrink.Cli;
 /// <summary><c>shrink fit DATA --target COL [...]</c>: fit one model, print it, optionally save it.</summary>
 internal static class FitCommand
 {
-    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, "target", "features", "exclude", InputData.Option, "save", "plot"];
-    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
+    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. ControlOptions.Values, .. Input.Values, "target", "features", "exclude", "save", "plot"];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout, TextWriter stderr)
     {
+        if (MultiTarget.Applies(args)) Input.RefuseForSeveralTargets(args);
         if (MultiTarget.Applies(args)) return MultiTarget.Fit(args, console, stdout, stderr);
         var a = Arguments.Parse(args, "fit", ValueOptions, SwitchOptions);
-        string path = a.Single("a data file (CSV/TSV with a header, or LIBSVM)", "fit");
         var options = ControlOptions.Apply(a, ModelOptions.From(a));
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
+        var input = Input.Load(a, "fit", console, !a.Has("json"));
+        if (plot is not null && input.Data is null)
+            throw new ShrinkException($"'--plot' draws predictions against the training rows, which {(input.Mode == "streaming" ? "a streaming fit" : "statistics")} do not keep; fit in memory for the plot");
+        double readSeconds = input.ReadSeconds;
         var clock = Stopwatch.StartNew();
-        var input = InputData.Read(a, path, "fit", ControlOptions.Columns(a));
-        var data = input with { Data = ControlOptions.Dataset(input, a, path) };
-        double readSeconds = clock.Elapsed.TotalSeconds;
-        clock.Restart();
-        var model = Regression.Fit(data.Data, options);
+        var model = input.Data is { } rows ? Regression.Fit(rows, options) : Regression.Fit(input.Statistics!, options);
         double fitSeconds = clock.Elapsed.TotalSeconds;
         // Reported as the fit computed it (the initial fit is cheap beside the lasso it serves).
-        var adaptive = options.Adaptive is null ? null : Regression.AdaptiveWeights(data.Data, options);
+        var adaptive = options.Adaptive is null || input.Data is null ? null : Regression.AdaptiveWeights(input.Data, options);
 
         if (a.Text("save") is { } save) ModelFile.Save(model, save);
         if (plot is not null)
-            Shrink.Plotting.Plots.PredictedVsActual($"{Names.Of(model.Penalty)} on its {data.Data.Rows} training rows: {Path.GetFileName(path)}",
-                data.Data.Target, Predictions(model, data.Data), plot);
+            Shrink.Plotting.Plots.PredictedVsActual($"{Names.Of(model.Penalty)} on its {input.Rows} training rows: {input.Name}",
+                input.Data!.Target, Predictions(model, input.Data), plot);
         if (!model.Diagnostics.Converged) stderr.WriteLine(Report.NotConverged(model));
-        if (data.DroppedRows > 0 && a.Has("json")) stderr.WriteLine($"shrink: dropped {data.DroppedRows} rows with missing values");
+        if (input.DroppedRows > 0 && a.Has("json")) stderr.WriteLine($"shrink: dropped {input.DroppedRows} rows with missing values");
 
         if (a.Has("json"))
         {
@@ -44,9 +44,10 @@ internal static class FitCommand
                 Report.WriteModelFields(w, model);
                 ControlOptions.WriteControls(w, model);
                 if (adaptive is not null) ControlOptions.WriteAdaptive(w, adaptive);
-                w.WriteNumber("n", data.Data.Rows);
-                w.WriteNumber("p", data.Data.Features.Columns);
-                w.WriteNumber("dropped_rows", data.DroppedRows);
+                w.WriteNumber("n", input.Rows);
+                w.WriteNumber("p", input.Columns);
+                w.WriteNumber("dropped_rows", input.DroppedRows);
+                input.WriteJson(w);
                 w.WriteStartObject("timing");
                 w.WriteNumber("read_seconds", readSeconds);
                 w.WriteNumber("fit_seconds", fitSeconds);
@@ -55,9 +56,10 @@ internal static class FitCommand
         }
         else
         {
-            console.Write(Report.CoefficientTable(model, $"{Markup.Escape(Path.GetFileName(path))}: predicting '{Markup.Escape(data.Data.TargetName)}'"));
-            if (data.DroppedRows > 0) console.WriteLine($"dropped {data.DroppedRows} rows with missing values");
-            console.WriteLine(Report.Summary(model, data.Data.Rows, data.Data.Features.Columns));
+            console.Write(Report.CoefficientTable(model, $"{Markup.Escape(input.Name)}: predicting '{Markup.Escape(input.TargetName)}'"));
+            if (input.DroppedRows > 0) console.WriteLine($"dropped {input.DroppedRows} rows with missing values");
+            console.WriteLine(Report.Summary(model, input.Rows, input.Columns));
+            console.WriteLine(input.Describe());
             if (ControlOptions.Describe(model) is { } controls) console.WriteLine(controls);
             if (adaptive is not null) console.WriteLine(ControlOptions.DescribeAdaptive(adaptive, options.Adaptive!.Nu));
             console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{(a.Text("save") is { } s ? $"; model saved to {s}" : "")}");

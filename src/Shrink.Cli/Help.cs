@@ -11,6 +11,8 @@ internal static class Help
           shrink path DATA --target COL [options]      fit a whole regularization path
           shrink cv DATA --target COL [options]        choose λ by cross-validation and refit
           shrink predict MODEL.json DATA [--output F]  predictions for new data, as CSV
+          shrink stats DATA --target COL --out F       one streaming pass: the data's sufficient statistics
+          shrink fit|path|cv --stats F1 F2 ...         fit from statistics files (parts merged exactly)
           shrink COMMAND --help                        options of a command
 
         Objective: 1/(2n)·‖y − b0 − Xb‖² + λ·(r·‖Db‖₁ + (1 − r)/2·‖Db‖²), D = column standard deviations.
@@ -22,7 +24,7 @@ internal static class Help
 
         """;
 
-    public const string Fit = """
+    public const string Fit = $"""
         shrink fit DATA --target COL [options]
 
         Data:
@@ -57,8 +59,22 @@ internal static class Help
         Output:
           --json                   one JSON object instead of the table
           --save MODEL.json        write the model file (for 'shrink predict')
-          --plot FILE.png|.svg     predicted against actual on the training rows
+          --plot FILE.png|.svg     predicted against actual on the training rows (in memory only)
+        {Larger}
 
+        """;
+
+    /// <summary>The larger-than-memory options of fit, path and cv.</summary>
+    private const string Larger = """
+        Larger than memory:
+          --streaming              one pass over DATA gathers its sufficient statistics (memory O(p²) whatever
+                                   the rows) and the fit runs from them; cv gathers each fold's in the same pass
+                                   (hashed folds from --folds/--seed, or --fold-column)
+          --memory-budget SIZE     stream automatically when the data would take more memory than SIZE
+                                   (2GB, 512MB, ...; default half the memory available); the output says which.
+                                   Parquet files (.parquet) are always streamed
+          --stats F1 F2 ...        fit from statistics files written by 'shrink stats' instead of DATA (merged;
+                                   the target, features, weights, offset and folds are theirs)
         """;
 
     private const string Grid = """
@@ -67,8 +83,9 @@ internal static class Help
           --lambda-min-ratio E     E·λmax (default 1e-4 when n > p, else 1e-2), log-spaced
           --lambdas v1,v2,...      an explicit grid instead (strictly decreasing)
           --max-features K         stop at the first λ with more than K non-zero coefficients (glmnet's dfmax)
-          (plus --target, --multi-task, --features, --exclude, --drop-missing, the model options and the
-          controls of 'shrink fit --help')
+          (plus --target, --multi-task, --features, --exclude, --drop-missing, the model options, the
+          controls and the larger-than-memory options (--streaming, --memory-budget, --stats) of
+          'shrink fit --help')
         """;
 
     public const string PathHelp = $"""
@@ -124,13 +141,39 @@ internal static class Help
 
         """;
 
+    public const string Stats = """
+        shrink stats DATA --target COL --out FILE.stats [options]
+
+          One streaming pass over a CSV/TSV or Parquet file of any size gathers the sufficient statistics of a linear
+          regression (weighted counts, means, centred cross-products of features and target), per fold when
+          asked; 'shrink fit|path|cv --stats' fits from them. Statistics of different parts of the data (other
+          files, other machines) merge exactly: give all the parts' files to --stats.
+          --target COL             column to predict (required)
+          --features a,b,c | --exclude a,b   which columns are features (default: all but the others named)
+          --weights COL            observation weights (≥ 0)
+          --offset COL             offsets, subtracted from the target
+          --folds K [--seed S]     also gather K folds, a row's fold a seeded hash of its data line's index
+          --fold-column COL        or folds from a column of whole numbers
+          --row-offset N           this part's first data line is line N of the whole (so its hashed folds
+                                   match the whole file's; default 0)
+          --drop-missing           skip rows with empty, NA or NaN cells (default: error)
+          --out FILE.stats         where to write (atomically: complete or not at all)
+          --json                   a summary as JSON
+
+        shrink stats --merge A.stats B.stats ... --out ALL.stats
+          merges statistics files into one (the reduce step of a distributed gathering; merged files merge
+          again, in any order)
+
+        """;
+
     public static string For(string command) => command switch
     {
+        "stats" => Stats,
         "fit" => Fit,
         "path" => PathHelp,
         "cv" => CvHelp,
         "predict" => Predict,
         "demo" => Demo,
-        _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, path, cv, predict"),
+        _ => throw new ShrinkException($"unknown command '{command}'; the commands are demo, fit, path, cv, predict, stats"),
     };
 }

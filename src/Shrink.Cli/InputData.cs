@@ -19,10 +19,9 @@ internal static class InputData
         var other => throw new ShrinkException($"'format' must be csv or libsvm; got '{other}'"),
     };
 
-    /// <summary>The dataset with its auxiliary columns (weights, offset, fold ids), as the CSV reader returns it.</summary>
-    public static CsvReadResult Read(Arguments a, string path, string command, IReadOnlyList<string>? auxiliary)
+    /// <summary>A LIBSVM training file as a sparse dataset; options that name columns are refused.</summary>
+    public static Dataset ReadLibSvm(Arguments a, string path)
     {
-        if (!IsLibSvm(a, path)) return CsvData.ReadDataset(path, DataOptions.From(a, command) with { Auxiliary = auxiliary });
         // A LIBSVM file has a label and numbered features, no named columns to choose or to read controls from.
         foreach (var option in new[] { "target", "features", "exclude", "weights", "offset", "fold-column" })
             if (a.Text(option) is not null)
@@ -30,6 +29,6 @@ internal static class InputData
         if (a.Has("drop-missing")) throw new ShrinkException($"'--drop-missing' does not apply to a LIBSVM file ({path}): a feature it does not list is 0, not missing");
         var data = LibSvmData.Read(path);
         if (data.Rows < 2) throw new ShrinkException($"{path}: a model needs at least 2 rows of data; got {data.Rows}");
-        return new CsvReadResult(data, 0, new Dictionary<string, double[]>());
+        return data;
     }
 }

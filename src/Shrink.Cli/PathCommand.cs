@@ -8,42 +8,42 @@ namespace Shrink.Cli;
 /// <summary><c>shrink path DATA --target COL [...]</c>: fit a whole regularization path.</summary>
 internal static class PathCommand
 {
-    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", InputData.Option, "plot"];
-    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, "json", "drop-missing"];
+    internal static readonly string[] ValueOptions = [.. ModelOptions.Values, .. GridOptions.Values, .. ControlOptions.Values, "lambda", "target", "features", "exclude", "plot", .. Input.Values];
+    internal static readonly string[] SwitchOptions = [.. ModelOptions.Switches, .. ControlOptions.Switches, .. Input.Switches, "json", "drop-missing"];
 
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console, TextWriter stdout)
     {
+        if (MultiTarget.Applies(args)) Input.RefuseForSeveralTargets(args);
         if (MultiTarget.Applies(args)) return MultiTarget.Path(args, console, stdout);
         var a = Arguments.Parse(args, "path", ValueOptions, SwitchOptions);
-        string file = a.Single("a data file (CSV/TSV with a header, or LIBSVM)", "path");
         var options = GridOptions.From(a, ControlOptions.Apply(a, ModelOptions.From(a)));
         string? plot = a.Text("plot");
         if (plot is not null) Pictures.CheckExtension(plot);
 
+        var input = Input.Load(a, "path", console, !a.Has("json"));
+        double readSeconds = input.ReadSeconds;
         var clock = Stopwatch.StartNew();
-        var input = InputData.Read(a, file, "path", ControlOptions.Columns(a));
-        var data = ControlOptions.Dataset(input, a, file);
-        double readSeconds = clock.Elapsed.TotalSeconds;
-        clock.Restart();
         int steps = options.Lambdas?.Count ?? options.LambdaCount;
-        var path = ProgressBar.Run(console, !a.Has("json"), "fitting the path", steps, step => Regression.Path(data, options, step));
+        var path = ProgressBar.Run(console, !a.Has("json"), "fitting the path", steps,
+            step => input.Data is { } data ? Regression.Path(data, options, step) : Regression.Path(input.Statistics!, options, step));
         double fitSeconds = clock.Elapsed.TotalSeconds;
 
-        if (plot is not null) Pictures.Paths(path, $"{Names.Of(options.Fit.Penalty)} path: {Path.GetFileName(file)}", plot);
+        if (plot is not null) Pictures.Paths(path, $"{Names.Of(options.Fit.Penalty)} path: {input.Name}", plot);
 
         if (a.Has("json"))
         {
-            var adaptiveWeights = options.Fit.Adaptive is null ? null : Regression.AdaptiveWeights(data, options.Fit);
+            var adaptiveWeights = options.Fit.Adaptive is null || input.Data is null ? null : Regression.AdaptiveWeights(input.Data, options.Fit);
             Report.WriteJson(stdout, w =>
             {
                 WritePath(w, path, readSeconds, fitSeconds);
                 if (adaptiveWeights is not null) ControlOptions.WriteAdaptive(w, adaptiveWeights);
+                input.WriteJson(w);
             });
             return Cli.Ok;
         }
 
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"{Markup.Escape(Path.GetFileName(file))}: {Names.Of(path.Model(0).Penalty)} path for '{Markup.Escape(data.TargetName)}', {path.Count} λ values");
+            .Title($"{Markup.Escape(input.Name)}: {Names.Of(path.Model(0).Penalty)} path for '{Markup.Escape(input.TargetName)}', {path.Count} λ values");
         foreach (var column in new[] { "", "λ", "non-zero", "R²", "objective", "duality gap", "AIC", "BIC" })
             table.AddColumn(new TableColumn(column).RightAligned());
         int aic = ArgMin(path.Aic), bic = ArgMin(path.Bic);
@@ -58,11 +58,12 @@ internal static class PathCommand
         }
         console.Write(table);
         int notConverged = path.Models.Count(m => !m.Diagnostics.Converged);
-        console.WriteLine($"n = {data.Rows}, p = {data.Features.Columns}; AIC is lowest at λ = {Report.Short(path.Lambdas[aic])} ({path.NonZero[aic]} non-zero), BIC at λ = {Report.Short(path.Lambdas[bic])} ({path.NonZero[bic]} non-zero)");
+        console.WriteLine(input.Describe());
+        console.WriteLine($"n = {input.Rows}, p = {input.Columns}; AIC is lowest at λ = {Report.Short(path.Lambdas[aic])} ({path.NonZero[aic]} non-zero), BIC at λ = {Report.Short(path.Lambdas[bic])} ({path.NonZero[bic]} non-zero)");
         if (notConverged > 0) console.WriteLine($"warning: {notConverged} of {path.Count} fits did not reach the tolerance");
         if (path.StopReason is { } stop) console.WriteLine(stop);
         if (ControlOptions.Describe(path.Model(0)) is { } controls) console.WriteLine(controls);
-        if (options.Fit.Adaptive is { } adaptive) console.WriteLine(ControlOptions.DescribeAdaptive(Regression.AdaptiveWeights(data, options.Fit), adaptive.Nu));
+        if (options.Fit.Adaptive is { } adaptive && input.Data is not null) console.WriteLine(ControlOptions.DescribeAdaptive(Regression.AdaptiveWeights(input.Data, options.Fit), adaptive.Nu));
         console.WriteLine($"read {readSeconds:0.000} s, fit {fitSeconds:0.000} s{(plot is not null ? $"; plot written to {plot}" : "")}; --json prints every λ");
         return Cli.Ok;
     }

@@ -39,7 +39,7 @@ internal static class Report
         return table;
     }
 
-    public static string Summary(LinearModel model, int n, int p)
+    public static string Summary(LinearModel model, long n, int p)
     {
         var d = model.Diagnostics;
         string penalty = model.Penalty switch

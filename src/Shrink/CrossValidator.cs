@@ -19,12 +19,7 @@ internal static class CrossValidator
             options = options with { Path = options.Path with { Fit = baseFit } };
         }
         int n = data.Rows;
-        var ratios = options.L1Ratios ?? [baseFit.EffectiveL1Ratio];
-        var fits = ratios.Select(r => options.L1Ratios is null ? baseFit : baseFit with
-        {
-            Penalty = r == 1 ? Penalty.Lasso : r == 0 ? Penalty.Ridge : Penalty.ElasticNet,
-            L1Ratio = r is > 0 and < 1 ? r : null,
-        }).ToArray();
+        var fits = Fits(options, baseFit);
 
         if (options.LeaveOneOut)
         {
@@ -35,18 +30,125 @@ internal static class CrossValidator
         }
 
         int[] folds = AssignFolds(n, options);
-        int k = folds.Max() + 1;
+        return KFoldAll(new RowFolds(data, folds, folds.Max() + 1), data.FeatureNames, options, baseFit, fits, stepDone, folds);
+    }
+
+    /// <summary>
+    /// K-fold cross-validation from sufficient statistics gathered per fold: each fold's training problem from the
+    /// other folds' statistics merged, its held-out mean squared error exactly from its own (a quadratic form).
+    /// </summary>
+    public static CrossValidationResult Run(SufficientStatistics stats, CrossValidationOptions options, Action? stepDone)
+    {
+        var baseFit = Regression.CheckPathOptions(options.Path);
+        Regression.CheckShape(stats);
+        if (options.LeaveOneOut)
+            throw Throw.Error("leave-one-out needs the rows, which statistics do not keep; use k folds (gathered with the statistics)");
+        if (options.FoldIds is not null)
+            throw Throw.Error("the folds of statistics are fixed when they are gathered (--folds and --seed, or --fold-column, of 'shrink stats'); fold ids cannot be given afterwards");
+        if (options.Measure != ErrorMeasure.Mse)
+            throw Throw.Error("the mean absolute error cannot be computed from statistics (only squared errors are sums of moments); use measure mse, or cross-validate in memory");
+        if (stats.Folds is null)
+            throw Throw.Error($"{string.Join(", ", stats.Sources)}: the statistics were gathered without folds; gather them with --folds K (or --fold-column) to cross-validate");
+        int k = stats.FoldMoments!.Count;
+        if (k < 2) throw Throw.Error($"{string.Join(", ", stats.Sources)}: cross-validation needs at least 2 folds; the statistics hold {k} ({stats.Folds})");
+        return KFoldAll(new StatisticFolds(stats), stats.FeatureNames, options, baseFit, Fits(options, baseFit), stepDone, null);
+    }
+
+    /// <summary>One fit per L1 ratio searched (just the options' own without a list).</summary>
+    private static FitOptions[] Fits(CrossValidationOptions options, FitOptions baseFit)
+    {
+        var ratios = options.L1Ratios ?? [baseFit.EffectiveL1Ratio];
+        return ratios.Select(r => options.L1Ratios is null ? baseFit : baseFit with
+        {
+            Penalty = r == 1 ? Penalty.Lasso : r == 0 ? Penalty.Ridge : Penalty.ElasticNet,
+            L1Ratio = r is > 0 and < 1 ? r : null,
+        }).ToArray();
+    }
+
+    private static CrossValidationResult KFoldAll(FoldSource source, IReadOnlyList<string> names, CrossValidationOptions options, FitOptions baseFit, FitOptions[] fits,
+        Action? stepDone, int[]? folds)
+    {
         var gammas = Gammas(options, baseFit);
         if (gammas is not null)
         {
             if (options.L1Ratios is { Count: > 1 }) throw Throw.Error("relaxed cross-validation searches γ with one L1 ratio; give one 'l1-ratio', not several");
             if (baseFit.EffectiveL1Ratio == 0) throw Throw.Error("the relaxed lasso needs an L1 penalty to select features; use lasso or elasticnet, not ridge");
-            var relaxed = KFold(data, options, baseFit, folds, k, stepDone, gammas);
+            var relaxed = KFold(source, names, options, baseFit, stepDone, gammas);
             var (curve, index) = ChooseRelaxed(relaxed, options.Choose);
             return new CrossValidationResult(relaxed, curve, options.Choose, options.Measure, folds, "k-fold", index);
         }
-        var curves = fits.Select(f => KFold(data, options with { Path = options.Path with { Fit = f } }, f, folds, k, stepDone, null)[0]).ToArray();
+        var curves = fits.Select(f => KFold(source, names, options with { Path = options.Path with { Fit = f } }, f, stepDone, null)[0]).ToArray();
         return new CrossValidationResult(curves, BestCurve(curves), options.Choose, options.Measure, folds, "k-fold");
+    }
+
+    /// <summary>Where the folds' training problems and held-out errors come from: the rows, or per-fold statistics.</summary>
+    private abstract class FoldSource
+    {
+        public abstract int Count { get; }
+        public abstract Problem Full(FitOptions fit);
+        /// <summary>Called once the grid is known, before the folds run.</summary>
+        public virtual void Prepare(Problem full, FitOptions fit, int gridLength) { }
+        public abstract Problem Train(int fold, FitOptions fit);
+        /// <summary>The held-out mean error of a model (0 when the fold's weights are all 0), and the fold's size (total weight).</summary>
+        public abstract (Func<LinearModel, double> Error, double Size) HeldOut(int fold, ErrorMeasure measure);
+    }
+
+    private sealed class RowFolds(Dataset data, int[] folds, int k) : FoldSource
+    {
+        private FoldGrams? _grams;
+
+        public override int Count => k;
+
+        public override Problem Full(FitOptions fit) => Problem.Build(data, fit);
+
+        // In covariance form every fold's Gram comes from one pass over the data, not one pass per fold.
+        // (Weighted folds are left to their own Gram: each has its own weighted centring.)
+        public override void Prepare(Problem full, FitOptions fit, int gridLength) =>
+            _grams = FoldGrams.Pays(full, k) && gridLength > 1 && data.WeightsArray is null ? new FoldGrams(data, fit.FitIntercept, folds, k) : null;
+
+        public override Problem Train(int f, FitOptions fit)
+        {
+            var trainRows = Enumerable.Range(0, data.Rows).Where(i => folds[i] != f).ToArray();
+            if (trainRows.Length < 2)
+                throw Throw.Error($"fold {f + 1} leaves {trainRows.Length} row{(trainRows.Length == 1 ? "" : "s")} to train on; use fewer folds");
+            var problem = Problem.Build(Subset(data, trainRows), fit);
+            if (_grams is not null && GramState.Pays(problem.Design)) problem.UseGramState(_grams.For(f, problem));
+            return problem;
+        }
+
+        public override (Func<LinearModel, double> Error, double Size) HeldOut(int f, ErrorMeasure measure)
+        {
+            // The held-out rows need no checks of their own (their weights may well all be 0).
+            var testRows = Enumerable.Range(0, data.Rows).Where(i => folds[i] == f).ToArray();
+            var testX = SubsetMatrix(data.Features, testRows);
+            var testY = Pick(data.TargetSpan.ToArray(), testRows)!;
+            var testOffset = Pick(data.OffsetArray, testRows);
+            var testWeights = Pick(data.WeightsArray, testRows);
+            return (model => MeanError(model.Predict(testX), testY, testOffset, testWeights, measure), testWeights?.Sum() ?? testRows.Length);
+        }
+    }
+
+    private sealed class StatisticFolds(SufficientStatistics stats) : FoldSource
+    {
+        private readonly long[] _labels = stats.FoldMoments!.Keys.ToArray();
+
+        public override int Count => _labels.Length;
+
+        public override Problem Full(FitOptions fit) => Problem.Build(stats.Total, stats.FeatureNames, stats.WeightsColumn is not null, stats.OffsetColumn is not null, fit);
+
+        public override Problem Train(int f, FitOptions fit)
+        {
+            var moments = stats.AllBut(_labels[f]);
+            if (moments.Count < 2)
+                throw Throw.Error($"fold {f + 1} leaves {moments.Count} row{(moments.Count == 1 ? "" : "s")} to train on; use fewer folds");
+            return Problem.Build(moments, stats.FeatureNames, stats.WeightsColumn is not null, stats.OffsetColumn is not null, fit);
+        }
+
+        public override (Func<LinearModel, double> Error, double Size) HeldOut(int f, ErrorMeasure measure)
+        {
+            var held = stats.FoldMoments![_labels[f]];
+            return (model => held.WeightSum > 0 ? Problem.SquaredError(held, model) / held.WeightSum : 0, held.WeightSum);
+        }
     }
 
     /// <summary>The γ values searched, sorted, with 1 (the penalized fit) added as glmnet does; null without relaxation.</summary>
@@ -108,40 +210,28 @@ internal static class CrossValidator
     }
 
     /// <param name="gammas">Relaxed lasso: one curve per γ from the same penalized fits and refits; null for one plain curve.</param>
-    private static CrossValidationCurve[] KFold(Dataset data, CrossValidationOptions options, FitOptions fit, int[] folds, int k, Action? stepDone, double[]? gammas)
+    private static CrossValidationCurve[] KFold(FoldSource source, IReadOnlyList<string> names, CrossValidationOptions options, FitOptions fit, Action? stepDone, double[]? gammas)
     {
         fit = fit with { RelaxGamma = null };
-        var full = Problem.Build(data, fit);
+        int k = source.Count;
+        var full = source.Full(fit);
         var grid = PathFitter.Grid(full, options.Path);
-        var path = PathFitter.Run(full, data.FeatureNames, fit, grid, stepDone, maxFeatures: options.Path.MaxFeatures);
+        var path = PathFitter.Run(full, names, fit, grid, stepDone, maxFeatures: options.Path.MaxFeatures);
         // A path stopped by max-features sets the grid the folds use (as cv.glmnet).
         if (path.Count < grid.Length) grid = grid[..path.Count];
-        var fullRefits = gammas is null ? null : PathFitter.Refits(full, data.FeatureNames, fit, path);
+        var fullRefits = gammas is null ? null : PathFitter.Refits(full, names, fit, path);
         int curveCount = gammas?.Length ?? 1;
-
-        // In covariance form every fold's Gram comes from one pass over the data, not one pass per fold.
-        // (Weighted folds are left to their own Gram: each has its own weighted centring.)
-        var foldGrams = FoldGrams.Pays(full, k) && grid.Length > 1 && data.WeightsArray is null ? new FoldGrams(data, fit.FitIntercept, folds, k) : null;
+        source.Prepare(full, fit, grid.Length);
         var foldError = new double[k][][];
         var foldSize = new double[k];
         try
         {
             Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism ?? Environment.ProcessorCount }, f =>
             {
-                var trainRows = Enumerable.Range(0, data.Rows).Where(i => folds[i] != f).ToArray();
-                var testRows = Enumerable.Range(0, data.Rows).Where(i => folds[i] == f).ToArray();
-                if (trainRows.Length < 2)
-                    throw Throw.Error($"fold {f + 1} leaves {trainRows.Length} row{(trainRows.Length == 1 ? "" : "s")} to train on; use fewer folds");
-                var train = Subset(data, trainRows);
-                var problem = Problem.Build(train, fit);
-                if (foldGrams is not null && GramState.Pays(problem.Design)) problem.UseGramState(foldGrams.For(f, problem));
-                var foldPath = PathFitter.Run(problem, data.FeatureNames, fit, grid, stepDone);
-                var refits = gammas is null ? null : PathFitter.Refits(problem, data.FeatureNames, fit, foldPath);
-                // The held-out rows need no checks of their own (their weights may well all be 0).
-                var testX = SubsetMatrix(data.Features, testRows);
-                var testY = Pick(data.TargetSpan.ToArray(), testRows)!;
-                var testOffset = Pick(data.OffsetArray, testRows);
-                var testWeights = Pick(data.WeightsArray, testRows);
+                var problem = source.Train(f, fit);
+                var foldPath = PathFitter.Run(problem, names, fit, grid, stepDone);
+                var refits = gammas is null ? null : PathFitter.Refits(problem, names, fit, foldPath);
+                var (error, size) = source.HeldOut(f, options.Measure);
                 var errors = new double[curveCount][];
                 for (int c = 0; c < curveCount; c++)
                 {
@@ -149,11 +239,11 @@ internal static class CrossValidator
                     for (int l = 0; l < grid.Length; l++)
                     {
                         var model = gammas is null ? foldPath.Model(l) : Relaxation.Blend(foldPath.Model(l), refits![l], gammas[c]);
-                        errors[c][l] = MeanError(model.Predict(testX), testY, testOffset, testWeights, options.Measure);
+                        errors[c][l] = error(model);
                     }
                 }
                 foldError[f] = errors;
-                foldSize[f] = testWeights?.Sum() ?? testRows.Length;
+                foldSize[f] = size;
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<ShrinkException>().FirstOrDefault() is { } first)

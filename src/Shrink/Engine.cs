@@ -27,7 +27,7 @@ internal static class Engine
         if (ols && !design.Bounded)
         {
             CheckIdentifiable(problem);
-            int dependent = DirectSolver.SolvePrimal(problem.Design, problem.CenteredTarget, 0, 1e-10, beta);
+            int dependent = SolvePrimal(problem, 0, 1e-10, beta);
             if (dependent >= 0)
                 throw Throw.Error($"ordinary least squares is not identifiable: feature '{names[dependent]}' is a linear combination of other features (collinear columns); use ridge (λ > 0), which has a unique answer for any data");
             solver = "cholesky";
@@ -36,14 +36,14 @@ internal static class Engine
         // is the same closed form on the free features).
         else if (penalty.L1 == 0 && !ols && !design.Shaped)
         {
-            if (problem.Design.IncludedCount > problem.N)
+            if (problem.Design.IncludedCount > problem.N && !problem.Rowless)
             {
                 DirectSolver.SolveDual(problem.Design, problem.CenteredTarget, penalty.L2, beta);
                 solver = "dual-cholesky";
             }
             else
             {
-                DirectSolver.SolvePrimal(problem.Design, problem.CenteredTarget, penalty.L2, 0, beta);
+                SolvePrimal(problem, penalty.L2, 0, beta);
                 solver = "cholesky";
             }
         }
@@ -129,9 +129,16 @@ internal static class Engine
         return Certify(gram.Design, g, beta, GramDescent.ResidualSquared(gram, g, beta), penalty);
     }
 
-    /// <summary>From a residual recomputed from the data.</summary>
+    /// <summary>The normal equations from the rows, or from the statistics' Gram matrix when there are no rows.</summary>
+    private static int SolvePrimal(Problem problem, double l2, double relativePivot, Span<double> beta) =>
+        problem.Moments is { } m
+            ? DirectSolver.SolvePrimal(problem.Design, m.Gram, m.Xty, l2, relativePivot, beta)
+            : DirectSolver.SolvePrimal(problem.Design, problem.CenteredTarget, l2, relativePivot, beta);
+
+    /// <summary>From a residual recomputed from the data (from the Gram form when there are no rows).</summary>
     private static Certificate ResidualCertificate(Problem problem, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
     {
+        if (problem.Rowless) return GramCertificate(problem.Gram, penalty, beta);
         var residual = new Residual(problem.Design, problem.CenteredTarget, beta);
         var v = new double[problem.P];
         residual.Gradient(v);

@@ -69,7 +69,7 @@ internal static class PathFitter
     {
         var models = penalized.Models.Select((m, k) => Relaxation.Blend(m, refits[k], gamma)).ToArray();
         var rss = models.Select(m => Relaxation.ResidualSquared(problem, m)).ToArray();
-        double tss = Kernels.Dot(problem.CenteredTarget, problem.CenteredTarget);
+        double tss = problem.TotalSquares;
         var r2 = rss.Select(value => tss > 0 ? 1 - value / tss : 0).ToArray();
         // The relaxed models use as many parameters as they have non-zero coefficients.
         double intercept = problem.FitIntercept ? 1 : 0;
@@ -90,7 +90,9 @@ internal static class PathFitter
         // Many λ share one Gram matrix: the covariance form pays here where a single fit would not.
         problem.PreferGram = count > 1;
         problem.Memory = count > 1 ? new PathMemory() : null;
-        if (ridge && spectrum is null && grid.Any(l => l > 0)) spectrum = new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: false);
+        if (ridge && spectrum is null && grid.Any(l => l > 0)) spectrum = problem.Moments is { } m
+            ? new RidgeSpectrum(problem.Design, m.Block(DirectSolver.IncludedColumns(problem.Design)), DirectSolver.IncludedColumns(problem.Design).Select(j => m.Xty[j]).ToArray(), m.YSquared)
+            : new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: false);
         if (!ridge) spectrum = null;
 
         // From a spectrum, every λ's β (and its certificate) comes out of two matrix products at once.
@@ -122,7 +124,7 @@ internal static class PathFitter
             }
         }
 
-        double tss = Kernels.Dot(problem.CenteredTarget, problem.CenteredTarget);
+        double tss = problem.TotalSquares;
         var r2 = rss.Select(value => tss > 0 ? 1 - value / tss : 0).ToArray();
         var kept = models;
         var keptBetas = betas;
@@ -151,7 +153,7 @@ internal static class PathFitter
                 double sum = 0;
                 if (active.Length > 0)
                 {
-                    var gram = DirectSolver.Gram(problem.Design, problem.CenteredTarget, active, []);
+                    var gram = problem.Moments is { } m ? m.Block(active) : DirectSolver.Gram(problem.Design, problem.CenteredTarget, active, []);
                     if (problem.Design.Factor is null)
                     {
                         var mu = new double[active.Length];

@@ -30,7 +30,13 @@ internal sealed partial class Problem
     private GramState? _gram;
 
     /// <summary>The covariance form of this problem, built on first use and kept for the rest of a path.</summary>
-    public GramState Gram => _gram ??= new GramState(Design, CenteredTarget);
+    public GramState Gram => _gram ??= Moments is { } m ? new GramState(Design, m.Gram, m.Xty, m.YSquared) : new GramState(Design, CenteredTarget);
+
+    /// <summary>The covariance form given whole, for problems built from sufficient statistics (null when built from rows).</summary>
+    public MomentForm? Moments { get; init; }
+
+    /// <summary>Built from statistics: there are no rows, only the covariance form (<see cref="CenteredTarget"/> is empty).</summary>
+    public bool Rowless => Moments is not null;
 
     /// <summary>Supplies the covariance form instead of computing it (cross-validation folds derive theirs).</summary>
     public void UseGramState(GramState gram) => _gram = gram;
@@ -39,7 +45,7 @@ internal sealed partial class Problem
     public bool PreferGram { get; set; }
 
     /// <summary>Whether coordinate descent should run in covariance form here.</summary>
-    public bool UseGram => PreferGram && GramState.Pays(Design);
+    public bool UseGram => Rowless || (PreferGram && GramState.Pays(Design));
 
     /// <summary>What the previous coordinate-descent fit of a path left for the next (null for single fits).</summary>
     public PathMemory? Memory { get; set; }
@@ -108,9 +114,9 @@ internal sealed partial class Problem
         }
 
         var dataExcluded = (bool[])excluded.Clone();
-        var (factor, reported, lower, upper) = FeatureControls(data, options, scale, excluded);
-        var originalLower = lower is null ? null : OriginalBounds(data, options, false);
-        var originalUpper = upper is null ? null : OriginalBounds(data, options, true);
+        var (factor, reported, lower, upper) = FeatureControls(data.FeatureNames, options, scale, excluded);
+        var originalLower = lower is null ? null : OriginalBounds(data.FeatureNames, options, false);
+        var originalUpper = upper is null ? null : OriginalBounds(data.FeatureNames, options, true);
         var names = data.FeatureNames;
         var controls = new ModelControls
         {
@@ -139,9 +145,8 @@ internal sealed partial class Problem
         };
     }
 
-    private static double[] OriginalBounds(Dataset data, FitOptions options, bool upper)
+    private static double[] OriginalBounds(IReadOnlyList<string> names, FitOptions options, bool upper)
     {
-        var names = data.FeatureNames;
         var bounds = new double[names.Count];
         Array.Fill(bounds, upper ? double.PositiveInfinity : options.Positive ? 0 : double.NegativeInfinity);
         var given = upper ? options.UpperBounds : options.LowerBounds;
@@ -234,10 +239,9 @@ internal sealed partial class Problem
     /// columns, excluded ones counted as 1 (glmnet's rule, so that excluding a feature does not move the others'
     /// penalty); bounds are moved to the standardized scale, b̃ = b·scale.
     /// </summary>
-    private static (double[]? Factor, double[]? Reported, double[]? Lower, double[]? Upper) FeatureControls(Dataset data, FitOptions options, double[] scale,
+    private static (double[]? Factor, double[]? Reported, double[]? Lower, double[]? Upper) FeatureControls(IReadOnlyList<string> names, FitOptions options, double[] scale,
         bool[] excluded)
     {
-        var names = data.FeatureNames;
         int p = names.Count;
         // The dataset's own name index, built only when an option names a feature (wide data seldom needs it).
         var index = FeatureNameList.Of(names);
@@ -293,7 +297,10 @@ internal sealed partial class Problem
     }
 
     /// <summary>Objective at b = 0 (with the intercept, if any, at its optimum): ‖ỹ‖²/(2n).</summary>
-    public double NullObjective => Kernels.Dot(CenteredTarget, CenteredTarget) / (2.0 * N);
+    public double NullObjective => TotalSquares / (2.0 * N);
+
+    /// <summary>‖ỹ‖².</summary>
+    public double TotalSquares => Moments?.YSquared ?? Kernels.Dot(CenteredTarget, CenteredTarget);
 
     /// <summary>
     /// The smallest L1 weight at which every penalized coefficient is 0: max_j |x̃_jᵀR|/(n·f_j), R the residual once
@@ -310,15 +317,19 @@ internal sealed partial class Problem
             var only = new bool[P];
             Array.Fill(only, true);
             foreach (int j in unpenalized) only[j] = false;
-            CoordinateDescent.Solve(design.WithExcluded(only), CenteredTarget, 0, 0, 1e-14 * Math.Max(NullObjective, double.Epsilon), 100_000, beta);
+            double tolerance = 1e-14 * Math.Max(NullObjective, double.Epsilon);
+            if (Moments is { } m) GramDescent.Solve(new GramState(design.WithExcluded(only), m.Gram, m.Xty, m.YSquared), 0, 0, 0, tolerance, 100_000, beta);
+            else CoordinateDescent.Solve(design.WithExcluded(only), CenteredTarget, 0, 0, tolerance, 100_000, beta);
         }
-        var residual = new Residual(design, CenteredTarget, beta);
+        var gradient = new double[P];
+        if (Rowless) GramDescent.Gradient(Gram, beta, gradient);
+        else new Residual(design, CenteredTarget, beta).Gradient(gradient);
         double max = 0;
         for (int j = 0; j < P; j++)
         {
             double f = design.FactorOf(j);
             if (design.Excluded[j] || f == 0) continue;
-            double g = residual.Dot(j);
+            double g = gradient[j];
             if (design.UpperOf(j) > 0) max = Math.Max(max, g / f);
             if (design.LowerOf(j) < 0) max = Math.Max(max, -g / f);
         }

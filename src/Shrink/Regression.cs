@@ -70,6 +70,77 @@ public static partial class Regression
         return AdaptiveLasso.Compute(data, options, options.Adaptive ?? new AdaptiveOptions());
     }
 
+    /// <summary>
+    /// Fits one model from sufficient statistics (<see cref="SufficientStatistics"/>): the same model, up to rounding,
+    /// as <see cref="Fit(Dataset, FitOptions?)"/> on the rows they were gathered from. The adaptive lasso's initial fit
+    /// needs the rows and is not available here.
+    /// </summary>
+    public static LinearModel Fit(SufficientStatistics statistics, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        options ??= new FitOptions();
+        options.CheckConsistent();
+        CheckShape(statistics);
+        CheckNotAdaptive(options);
+        var problem = BuildProblem(statistics, options);
+        bool ols = options.Penalty == Penalty.Ols || options.Lambda == 0;
+        double lambda = ols ? options.Lambda ?? 0 : options.Lambda ?? throw MissingLambda(problem, options);
+        var beta = new double[problem.P];
+        var model = Engine.FitAt(problem, statistics.FeatureNames, options, lambda, beta);
+        if (options.RelaxGamma is not { } gamma || ols) return model;
+        return Relaxation.Blend(model, Relaxation.Refit(problem, statistics.FeatureNames, options, beta), gamma);
+    }
+
+    /// <summary>The path of <see cref="Path(Dataset, PathOptions?, Action?)"/>, from sufficient statistics.</summary>
+    public static RegularizationPath Path(SufficientStatistics statistics, PathOptions? options = null, Action? stepDone = null)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        options ??= new PathOptions();
+        var fit = CheckPathOptions(options);
+        CheckShape(statistics);
+        CheckNotAdaptive(fit);
+        var problem = BuildProblem(statistics, fit);
+        return PathFitter.Run(problem, statistics.FeatureNames, fit, PathFitter.Grid(problem, options), stepDone, maxFeatures: options.MaxFeatures);
+    }
+
+    /// <summary>
+    /// K-fold cross-validation from statistics gathered per fold (<see cref="SufficientStatistics.Folds"/>): the folds
+    /// are those fixed when the statistics were gathered; the error measure is the mean squared error (the only one
+    /// that statistics determine); leave-one-out is not available.
+    /// </summary>
+    public static CrossValidationResult CrossValidate(SufficientStatistics statistics, CrossValidationOptions? options = null, Action? stepDone = null)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        options ??= new CrossValidationOptions();
+        CheckNotAdaptive(options.Path.Fit);
+        return CrossValidator.Run(statistics, options, stepDone);
+    }
+
+    /// <summary>The smallest λ at which every coefficient is 0, from sufficient statistics.</summary>
+    public static double LambdaMax(SufficientStatistics statistics, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        options ??= new FitOptions();
+        options.CheckConsistent();
+        CheckShape(statistics);
+        return LambdaMax(BuildProblem(statistics, options), options);
+    }
+
+    private static Problem BuildProblem(SufficientStatistics s, FitOptions options) =>
+        Problem.Build(s.Total, s.FeatureNames, s.WeightsColumn is not null, s.OffsetColumn is not null, options);
+
+    private static void CheckNotAdaptive(FitOptions options)
+    {
+        if (options.Adaptive is not null)
+            throw Throw.Error("the adaptive lasso's initial fit is not available from statistics; give its factors as penalty factors (1/|b|^ν of a least-squares fit from the same statistics)");
+    }
+
+    internal static void CheckShape(SufficientStatistics statistics)
+    {
+        if (statistics.Rows < 2) throw Throw.Error($"{string.Join(", ", statistics.Sources)}: a model needs at least 2 rows of data; the statistics hold {statistics.Rows}");
+        if (statistics.P == 0) throw Throw.Error("there are no features to fit: every column is the target or excluded");
+    }
+
     internal static FitOptions CheckPathOptions(PathOptions options)
     {
         var fit = options.Fit;

@@ -36,6 +36,7 @@ internal static class Relaxation
             TargetScale = problem.TargetScale,
             FitIntercept = problem.FitIntercept,
             Controls = problem.Controls,
+            Moments = problem.Moments,
         };
         var beta = new double[problem.P];
         try
@@ -77,6 +78,12 @@ internal static class Relaxation
     {
         var beta = new double[problem.P];
         for (int j = 0; j < problem.P; j++) beta[j] = model.Coefficients[j] * problem.Design.Scale[j];
+        if (problem.Rowless)
+        {
+            var g = new double[problem.P];
+            GramDescent.Gradient(problem.Gram, beta, g);
+            return GramDescent.ResidualSquared(problem.Gram, g, beta);
+        }
         return new Residual(problem.Design, problem.CenteredTarget, beta).SquaredNorm();
     }
 }

@@ -130,6 +130,12 @@ public class LibSvmTests
             Assert.Contains("LIBSVM", r.Stderr);
         }
         Assert.Contains("at least 2 rows", Shell.Run("fit", folder.Write("one.svm", "1 1:2\n"), "--lambda", "0.1").Stderr);
+        foreach (var command in new[] { new[] { "fit", good, "--lambda", "0.1", "--streaming" }, ["stats", good, "--target", "y"] })
+        {
+            var r = Shell.Run(command);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("in memory as a sparse matrix", r.Stderr);
+        }
         var several = Shell.Run("fit", good, "--lambda", "0.1", "--multi-task", "--target", "a,b");
         Assert.Equal(2, several.ExitCode);
         Assert.Contains("a LIBSVM file has one label", several.Stderr);

@@ -76,7 +76,7 @@ public static partial class CsvData
         return (FeatureMatrix.Wrap(values, rows, columns.Count), dropped);
     }
 
-    private static int[] SelectForDataset(string path, IReadOnlyList<string> header, CsvReadOptions options)
+    internal static int[] SelectForDataset(string path, IReadOnlyList<string> header, CsvReadOptions options)
     {
         int target = Locate(path, header, [options.Target], "target")[0];
         var auxiliary = options.Auxiliary ?? [];
@@ -118,7 +118,7 @@ public static partial class CsvData
         return result;
     }
 
-    private static void CheckFile(string path)
+    internal static void CheckFile(string path)
     {
         if (Directory.Exists(path)) throw Throw.Error($"{path}: is a folder, not a data file");
         if (!File.Exists(path)) throw Throw.Error($"{path}: no such file");
@@ -127,7 +127,7 @@ public static partial class CsvData
     // Column counts are checked here, not by Sep, so that a ragged row gets a message naming the file and line.
     // The header is read as an ordinary first row, not by Sep, which throws an ArgumentException on a duplicate
     // column name before CheckHeader could name it.
-    private static SepReaderOptions Reader() =>
+    internal static SepReaderOptions Reader() =>
         Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
 
     private const int BlockRows = 4096;
@@ -223,7 +223,7 @@ public static partial class CsvData
         }
     }
 
-    private static void CheckHeader(string path, IReadOnlyList<string> header)
+    internal static void CheckHeader(string path, IReadOnlyList<string> header)
     {
         var first = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int j = 0; j < header.Count; j++)
@@ -236,9 +236,9 @@ public static partial class CsvData
     }
 
     // R and NumPy write infinity as Inf / inf, which .NET does not parse; it is a non-finite number, not text.
-    private static bool IsInfinity(ReadOnlySpan<char> cell) =>
+    internal static bool IsInfinity(ReadOnlySpan<char> cell) =>
         (cell.Length > 0 && cell[0] is '+' or '-' ? cell[1..] : cell).Equals("inf", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsMissing(ReadOnlySpan<char> cell) =>
+    internal static bool IsMissing(ReadOnlySpan<char> cell) =>
         cell.Length == 0 || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase);
 }

@@ -20,6 +20,29 @@ internal static class DirectSolver
         return -1;
     }
 
+    /// <summary>The same normal equations from a Gram matrix given whole (p x p over every column) and X̃ᵀỹ.</summary>
+    /// <returns>-1 on success, else the design column index found to be linearly dependent on earlier ones.</returns>
+    public static int SolvePrimal(Design design, double[] fullGram, double[] xty, double l2, double relativePivot, Span<double> beta)
+    {
+        int[] included = IncludedColumns(design);
+        beta.Clear();
+        int m = included.Length, p = design.P;
+        if (m == 0) return -1;
+        var gram = new double[m * m];
+        var rhs = new double[m];
+        for (int a = 0; a < m; a++)
+        {
+            for (int b = 0; b < m; b++) gram[a * m + b] = fullGram[included[a] * p + included[b]];
+            gram[a * m + a] += design.N * l2 * design.FactorOf(included[a]);
+            rhs[a] = xty[included[a]];
+        }
+        int dependent = Cholesky.Factor(gram, m, relativePivot);
+        if (dependent >= 0) return included[dependent];
+        Cholesky.Solve(gram, m, rhs);
+        for (int a = 0; a < m; a++) beta[included[a]] = rhs[a];
+        return -1;
+    }
+
     /// <summary>
     /// Solves (X̃_SᵀX̃_S + nλ2·F)·β_S = X̃_Sᵀỹ − shift over the columns S (shift may be empty for zero), F the
     /// columns' penalty factors.

@@ -108,6 +108,20 @@ internal static class GramKernel
         return gram;
     }
 
+    /// <summary>Columns padded up to a whole number of tiles: what a block for <see cref="AddProducts"/> must hold.</summary>
+    public static int PaddedColumns(int m) => (m + Tile - 1) / Tile * Tile;
+
+    /// <summary>
+    /// gram += BᵀB (lower triangle only, m x m row-major) for a column-major block B of <paramref name="rows"/> rows and
+    /// <see cref="PaddedColumns"/>(m) columns, the padding columns zero. Sequential: callers parallelise over blocks.
+    /// </summary>
+    public static void AddProducts(double[] block, int rows, int m, double[] gram)
+    {
+        int tiles = PaddedColumns(m) / Tile;
+        for (int a = 0; a < tiles; a++)
+            for (int b = 0; b <= a; b++) TileProduct(block, rows, a * Tile, b * Tile, gram, m);
+    }
+
     /// <summary>Adds the 4 x 4 tile of block columns a0..a0+3 against b0..b0+3 into the lower triangle of the Gram.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileProduct(double[] block, int rows, int a0, int b0, double[] gram, int m)

@@ -23,11 +23,14 @@ internal sealed class RidgeSpectrum
     /// <summary>X̃ᵀX̃ and X̃ᵀỹ over the included columns (primal form only): what certifies a β without a pass over the data.</summary>
     private readonly double[]? _gram;
     private readonly double[]? _xty;
+    /// <summary>‖ỹ‖².</summary>
+    private readonly double _ySquared;
 
     public RidgeSpectrum(Design design, ReadOnlySpan<double> yc, bool needLeftVectors)
     {
         _design = design;
         _yc = yc.ToArray();
+        _ySquared = Kernels.Dot(yc, yc);
         _columns = DirectSolver.IncludedColumns(design);
         int n = design.N, m = _columns.Length;
         if (m <= n)
@@ -36,21 +39,8 @@ internal sealed class RidgeSpectrum
             var v = DirectSolver.Gram(design, yc, _columns, xty);
             _gram = (double[])v.Clone();
             _xty = xty;
-            _mu = new double[m];
-            SymmetricEigen.Decompose(v, m, _mu);
-            DropNumericalZeros(_mu);
             _k = m;
-            // Uᵀỹ = μ^{-1/2}·Vᵀ·X̃ᵀỹ and β = V·diag(1/(μ + nλ))·Vᵀ·X̃ᵀỹ = V·diag(√μ/(μ + nλ))·Uᵀỹ.
-            _uty = new double[m];
-            _w = new double[m * m];
-            for (int c = 0; c < m; c++)
-            {
-                double proj = 0;
-                for (int a = 0; a < m; a++) proj += v[a * m + c] * xty[a];
-                double root = Math.Sqrt(Math.Max(_mu[c], 0));
-                _uty[c] = root > 0 ? proj / root : 0;
-                for (int a = 0; a < m; a++) _w[a * m + c] = v[a * m + c] * root;
-            }
+            Primal(v, xty, out _mu, out _uty, out _w);
             if (needLeftVectors)
             {
                 // U = X̃·V·diag(μ^{-1/2}) (n·m² multiply-adds) is never stored whole: leave-one-out makes it by blocks of rows.
@@ -86,6 +76,42 @@ internal sealed class RidgeSpectrum
                 DirectSolver.Transformed(design, _columns[a], t);
                 for (int c = 0; c < n; c++) _w[a * n + c] = Kernels.Dot(t, u.AsSpan(c * n, n));
             }
+        }
+    }
+
+    /// <summary>
+    /// From X̃ᵀX̃ over the included columns (m x m), X̃ᵀỹ and ‖ỹ‖², when there are no rows (statistics): ridge
+    /// coefficients, their certificates and degrees of freedom; leave-one-out residuals need the rows.
+    /// </summary>
+    public RidgeSpectrum(Design design, double[] gram, double[] xty, double ySquared)
+    {
+        _design = design;
+        _yc = [];
+        _ySquared = ySquared;
+        _columns = DirectSolver.IncludedColumns(design);
+        _k = _columns.Length;
+        _gram = (double[])gram.Clone();
+        _xty = xty;
+        Primal(gram, xty, out _mu, out _uty, out _w);
+    }
+
+    /// <summary>Decomposes V·diag(μ)·Vᵀ = X̃ᵀX̃ (v is overwritten by V) and sets Uᵀỹ and W.</summary>
+    private static void Primal(double[] v, double[] xty, out double[] mu, out double[] uty, out double[] w)
+    {
+        int m = xty.Length;
+        mu = new double[m];
+        SymmetricEigen.Decompose(v, m, mu);
+        DropNumericalZeros(mu);
+        // Uᵀỹ = μ^{-1/2}·Vᵀ·X̃ᵀỹ and β = V·diag(1/(μ + nλ))·Vᵀ·X̃ᵀỹ = V·diag(√μ/(μ + nλ))·Uᵀỹ.
+        uty = new double[m];
+        w = new double[m * m];
+        for (int c = 0; c < m; c++)
+        {
+            double proj = 0;
+            for (int a = 0; a < m; a++) proj += v[a * m + c] * xty[a];
+            double root = Math.Sqrt(Math.Max(mu[c], 0));
+            uty[c] = root > 0 ? proj / root : 0;
+            for (int a = 0; a < m; a++) w[a * m + c] = v[a * m + c] * root;
         }
     }
 
@@ -130,7 +156,7 @@ internal sealed class RidgeSpectrum
         GemmKernel.Multiply(m, m, count, (c, start, target) => gram.AsSpan(c * m + start, target.Length).CopyTo(target), rowMajor, product);
         var gradients = new double[p * count];
         var residualSquared = new double[count];
-        double ySquared = Kernels.Dot(_yc, _yc);
+        double ySquared = _ySquared;
         for (int l = 0; l < count; l++)
         {
             double fit = 0, along = 0;
