@@ -285,3 +285,29 @@ public class SparseTests
         }
     }
 }
+
+/// <summary>The multi-task lasso and independent per-target fits on a sparse matrix give the dense answers.</summary>
+[Collection(nameof(WorkingDirectory))]
+public class SparseMultiTargetTests
+{
+    [Fact]
+    public void Multi_task_and_per_target_fits_are_the_same()
+    {
+        var (x, y) = SparseData.Make(21, 50, 10);
+        var second = y.Select((v, i) => 0.5 * v + Math.Sin(i)).ToArray();
+        var options = new FitOptions { Lambda = 0.05, Tolerance = 1e-13 };
+        var dense = Regression.FitMultiTask(new MultiTargetDataset(FeatureMatrix.FromRows(x), [y, second]), options);
+        var sparse = Regression.FitMultiTask(new MultiTargetDataset(SparseData.Sparse(x), [y, second]), options);
+        for (int t = 0; t < 2; t++)
+        {
+            var d = dense.ForTarget(t);
+            var s = sparse.ForTarget(t);
+            Assert.Equal(d.Intercept, s.Intercept, 1e-7);
+            for (int j = 0; j < 10; j++) Assert.Equal(d.Coefficients[j], s.Coefficients[j], 1e-7);
+        }
+        var eachDense = Regression.FitEach(new MultiTargetDataset(FeatureMatrix.FromRows(x), [y, second]), options);
+        var eachSparse = Regression.FitEach(new MultiTargetDataset(SparseData.Sparse(x), [y, second]), options);
+        for (int t = 0; t < 2; t++)
+            for (int j = 0; j < 10; j++) Assert.Equal(eachDense[t].Coefficients[j], eachSparse[t].Coefficients[j], 1e-7);
+    }
+}
