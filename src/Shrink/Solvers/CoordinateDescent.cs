@@ -24,6 +24,7 @@ internal sealed class PathMemory
 
     /// <summary>The residual and exact gradient of the last full pass, which bound every gradient since (see CheckingGradient).</summary>
     internal double[]? ReferenceResidual, ReferenceGradient, CurrentResidual;
+    internal bool[]? Skip;
 }
 
 internal static class CoordinateDescent
@@ -186,7 +187,8 @@ internal static class CoordinateDescent
             double distance = 0;
             for (int i = 0; i < n; i++) distance += (current[i] - r0[i]) * (current[i] - r0[i]);
             distance = Math.Sqrt(distance);
-            var skip = new bool[p];
+            var skip = memory.Skip ??= new bool[p];
+            Array.Clear(skip);
             int skipped = 0;
             for (int j = 0; j < p; j++)
             {
