@@ -204,9 +204,12 @@ public class SparseTests
             var m = sparse.Model(k);
             double kkt = Certificates.KktViolation(x, y, m.Intercept, m.Coefficients, m.CanonicalLambda, m.CanonicalL1Ratio, true, true);
             Assert.True(kkt < 1e-6, $"KKT violation {kkt:E2} at λ {k}");
-            // The gap the solver reports (its optimality check skips features it can bound) is the exact one.
-            double gap = Certificates.DualityGap(x, y, m.Intercept, m.Coefficients, m.CanonicalLambda, m.CanonicalL1Ratio, true, true);
-            Assert.True(Math.Abs(gap - m.Diagnostics.DualityGap) <= 1e-9 * Math.Max(1, y.Sum(v => v * v) / y.Length), $"reported gap {m.Diagnostics.DualityGap:E3}, independent {gap:E3} at λ {k}");
+            // The gap the solver reports (its optimality check skips features it can bound, its dual point may be an
+            // extrapolated one) is a valid bound: the dense path's objective, solved independently, is no lower than
+            // this one's by more than it.
+            Assert.True(m.Diagnostics.Objective - dense.Model(k).Diagnostics.Objective <= m.Diagnostics.DualityGap + 1e-14,
+                $"objective {m.Diagnostics.Objective:R} vs dense {dense.Model(k).Diagnostics.Objective:R}, reported gap {m.Diagnostics.DualityGap:E3} at λ {k}");
+            Assert.True(m.Diagnostics.DualityGap <= m.Diagnostics.GapTolerance);
         }
     }
 

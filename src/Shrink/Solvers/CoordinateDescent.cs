@@ -97,6 +97,10 @@ internal static class CoordinateDescent
         // After a failed restricted gap, only the working features that violate their optimality condition need a
         // visit (the restricted gradient has just been computed for all of them), not the whole working set.
         int[]? entrants = null;
+        // Sparse lasso paths (the plain penalty): extrapolated residuals give dual points that certify many sweeps sooner
+        // where thousands of features are active. Dense designs keep the residual's dual point, whose later certificate
+        // over-solves the coefficients (some of the tests rely on that margin at the default tolerance).
+        var dual = design.IsSparse && l2 == 0 && l1 > 0 && !design.Shaped ? new DualExtrapolation(n) : null;
         while (sweeps < maxSweeps)
         {
             Sweep(design, residual, entrants ?? working, l1, l2, beta);
@@ -112,6 +116,7 @@ internal static class CoordinateDescent
             {
                 double decrease = Sweep(design, residual, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active), l1, l2, beta);
                 sweeps++;
+                dual?.Record(residual);
                 if (decrease <= innerTolerance) break;
                 if (anderson is null) continue;
                 anderson.Record(beta);
@@ -129,6 +134,8 @@ internal static class CoordinateDescent
                 Array.Clear(restricted);
                 foreach (int j in working) restricted[j] = residual.Dot(j);
                 double restrictedGap = DualityGap.Compute(restricted, beta, residual.SquaredNorm(), n, l1, l2, design);
+                if (restrictedGap > gapTolerance && dual?.Candidate() is { } rho)
+                    restrictedGap = Math.Min(restrictedGap, dual.Gap(design, residual, yc, beta, l1, rho, working));
                 if (restrictedGap > gapTolerance)
                 {
                     innerTolerance = Math.Min(innerTolerance, restrictedGap) * 0.1;
@@ -150,6 +157,8 @@ internal static class CoordinateDescent
             }
             rss = residual.SquaredNorm();
             gap = DualityGap.Compute(v, beta, rss, n, l1, l2, design);
+            if (gap > gapTolerance && dual?.Candidate() is { } point)
+                gap = Math.Min(gap, dual.Gap(design, residual, yc, beta, l1, point, included));
             if (gap <= gapTolerance) break;
             rss = double.NaN;
             innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
@@ -212,6 +221,66 @@ internal static class CoordinateDescent
         memory.ReferenceGradient ??= new double[p];
         current.CopyTo(memory.ReferenceResidual, 0);
         v.CopyTo(memory.ReferenceGradient, 0);
+    }
+
+    /// <summary>
+    /// Dual extrapolation for the lasso (as celer does): the residuals after the last K + 1 sweeps are combined as
+    /// Anderson extrapolation combines iterates, and the combination ρ, scaled into the dual feasible set
+    /// (θ = s·ρ, s = min(1, nλ/max_j |x̃_jᵀρ|) over the features the gap is for), is often a far better dual point than
+    /// the residual itself: the gap P(β) − D(θ) = (‖R‖² + s²‖ρ‖² − 2s·ỹᵀρ)/(2n) + λ‖β‖₁ then certifies many sweeps
+    /// sooner. Any feasible θ gives a valid bound, so the certificate stays exact; the smaller gap is kept.
+    /// </summary>
+    private sealed class DualExtrapolation(int n)
+    {
+        private const int K = 5;
+        private readonly Queue<double[]> _residuals = new();
+        private double[]? _candidate;
+
+        public void Record(Residual residual)
+        {
+            var r = _residuals.Count > K ? _residuals.Dequeue() : new double[n];
+            residual.CopyTo(r);
+            _residuals.Enqueue(r);
+            _candidate = null;
+        }
+
+        /// <summary>The extrapolated residual of the last K + 1 recorded, or null until there are that many.</summary>
+        public double[]? Candidate()
+        {
+            if (_candidate is not null) return _candidate;
+            if (_residuals.Count <= K) return null;
+            return _candidate = AffineExtrapolation(_residuals.ToArray());
+        }
+
+        /// <summary>The duality gap at β with the dual point built from ρ, feasible for the given features.</summary>
+        public double Gap(Design design, Residual residual, ReadOnlySpan<double> yc, ReadOnlySpan<double> beta, double l1, double[] rho, int[] features)
+        {
+            double rootDot = design.RootDot(rho);
+            double largest = 0;
+            if (features.Length > 4096 && design.PassCost >= 1_000_000)
+            {
+                var maxima = new double[(features.Length + 4095) / 4096];
+                System.Threading.Tasks.Parallel.For(0, maxima.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
+                {
+                    double m = 0;
+                    int end = Math.Min(features.Length, (b + 1) * 4096);
+                    for (int a = b * 4096; a < end; a++) m = Math.Max(m, Math.Abs(design.Dot(features[a], rho, rootDot)));
+                    maxima[b] = m;
+                });
+                largest = maxima.Max();
+            }
+            else
+            {
+                foreach (int j in features) largest = Math.Max(largest, Math.Abs(design.Dot(j, rho, rootDot)));
+            }
+            int n = design.N;
+            double nl1 = n * l1;
+            double s = largest > nl1 ? nl1 / largest : 1;
+            double l1Norm = 0;
+            for (int j = 0; j < beta.Length; j++) l1Norm += Math.Abs(beta[j]);
+            double gap = (residual.SquaredNorm() + s * s * Kernels.Dot(rho, rho) - 2 * s * Kernels.Dot(yc, rho)) / (2.0 * n) + l1 * l1Norm;
+            return double.IsFinite(gap) ? Math.Max(gap, 0) : double.PositiveInfinity;
+        }
     }
 
     /// <summary>Active sets at least this large get Anderson extrapolation of their sweeps (below it the sweeps are cheap and few).</summary>
