@@ -24,6 +24,7 @@ internal sealed class PathMemory
 
     /// <summary>The residual and exact gradient of the last full pass, which bound every gradient since (see CheckingGradient).</summary>
     internal double[]? ReferenceResidual, ReferenceGradient, CurrentResidual;
+    internal CoordinateDescent.DualExtrapolation? Dual;
     internal bool[]? Skip;
 }
 
@@ -55,6 +56,7 @@ internal static class CoordinateDescent
             previous.Residual = null;
             previous.Included = null;
             previous.ReferenceResidual = null;
+            previous.Dual = null;
         }
         Residual residual;
         if (previous?.Residual is { } kept && kept.Target.SequenceEqual(yc))
@@ -100,7 +102,13 @@ internal static class CoordinateDescent
         // Sparse lasso paths (the plain penalty): extrapolated residuals give dual points that certify many sweeps sooner
         // where thousands of features are active. Dense designs keep the residual's dual point, whose later certificate
         // over-solves the coefficients (some of the tests rely on that margin at the default tolerance).
-        var dual = design.IsSparse && l2 == 0 && l1 > 0 && !design.Shaped ? new DualExtrapolation(n) : null;
+        DualExtrapolation? dual = null;
+        if (design.IsSparse && l2 == 0 && l1 > 0 && !design.Shaped)
+        {
+            dual = previous?.Dual ?? new DualExtrapolation(n);
+            dual.Reset();
+            if (previous is not null) previous.Dual = dual;
+        }
         while (sweeps < maxSweeps)
         {
             Sweep(design, residual, entrants ?? working, l1, l2, beta);
@@ -230,26 +238,68 @@ internal static class CoordinateDescent
     /// the residual itself: the gap P(β) − D(θ) = (‖R‖² + s²‖ρ‖² − 2s·ỹᵀρ)/(2n) + λ‖β‖₁ then certifies many sweeps
     /// sooner. Any feasible θ gives a valid bound, so the certificate stays exact; the smaller gap is kept.
     /// </summary>
-    private sealed class DualExtrapolation(int n)
+    internal sealed class DualExtrapolation(int n)
     {
         private const int K = 5;
-        private readonly Queue<double[]> _residuals = new();
-        private double[]? _candidate;
+        // A ring of the last K + 1 residuals, and buffers for the differences and the result: allocated once per fit,
+        // so checking a candidate at every gap costs no memory (n values each; a wide path checks hundreds of times).
+        private readonly double[][] _ring = new double[K + 1][];
+        private readonly double[][] _differences = new double[K][];
+        private double[]? _result;
+        private int _count, _next;
+        private bool _fresh;
+
+        /// <summary>Forgets the recorded residuals (a new λ), keeping the buffers.</summary>
+        public void Reset()
+        {
+            _count = 0;
+            _next = 0;
+            _fresh = false;
+        }
 
         public void Record(Residual residual)
         {
-            var r = _residuals.Count > K ? _residuals.Dequeue() : new double[n];
+            var r = _ring[_next] ??= new double[n];
             residual.CopyTo(r);
-            _residuals.Enqueue(r);
-            _candidate = null;
+            _next = (_next + 1) % (K + 1);
+            _count = Math.Min(_count + 1, K + 1);
+            _fresh = false;
         }
 
         /// <summary>The extrapolated residual of the last K + 1 recorded, or null until there are that many.</summary>
         public double[]? Candidate()
         {
-            if (_candidate is not null) return _candidate;
-            if (_residuals.Count <= K) return null;
-            return _candidate = AffineExtrapolation(_residuals.ToArray());
+            if (_count <= K) return null;
+            if (_fresh) return _result;
+            _fresh = true;
+            // Oldest first: the ring's next slot holds the oldest residual.
+            double[] At(int k) => _ring[(_next + k) % (K + 1)];
+            for (int k = 0; k < K; k++)
+            {
+                var d = _differences[k] ??= new double[n];
+                System.Numerics.Tensors.TensorPrimitives.Subtract(At(k + 1), At(k), d);
+            }
+            Span<double> gram = stackalloc double[K * K];
+            double trace = 0;
+            for (int r = 0; r < K; r++)
+                for (int c = 0; c < K; c++)
+                {
+                    gram[r * K + c] = Kernels.Dot(_differences[r], _differences[c]);
+                    if (r == c) trace += gram[r * K + c];
+                }
+            if (!(trace > 0)) return _result = null;
+            for (int r = 0; r < K; r++) gram[r * K + r] += 1e-10 * trace;
+            var matrix = gram.ToArray();
+            var z = new double[K];
+            Array.Fill(z, 1.0);
+            if (Cholesky.Factor(matrix, K, 0) >= 0) return _result = null;
+            Cholesky.Solve(matrix, K, z);
+            double sum = z.Sum();
+            if (!(Math.Abs(sum) > 1e-300)) return _result = null;
+            var result = _result ??= new double[n];
+            Array.Clear(result);
+            for (int k = 0; k < K; k++) Kernels.Axpy(z[k] / sum, At(k + 1), result);
+            return result;
         }
 
         /// <summary>The duality gap at β with the dual point built from ρ, feasible for the given features.</summary>
