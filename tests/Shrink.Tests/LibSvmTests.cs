@@ -161,3 +161,54 @@ public class LibSvmTests
         return text.ToString();
     }
 }
+
+/// <summary>The Matrix Market reader (X) with a separate target file.</summary>
+public class MatrixMarketTests
+{
+    private static FeatureMatrix Matrix(string text) => MatrixMarketData.ReadMatrix(new StringReader(text), "X.mtx");
+
+    [Fact]
+    public void Reads_coordinate_entries_in_any_order_as_its_dense_twin()
+    {
+        var x = Matrix("%%MatrixMarket matrix coordinate real general\n% written by hand\n3 4 5\n3 4 7.5\n1 1 2\n2 1 -1\n1 3 4e-1\n3 1 1\n");
+        Assert.True(x.IsSparse);
+        double[,] expected = { { 2, 0, 0.4, 0 }, { -1, 0, 0, 0 }, { 1, 0, 0, 7.5 } };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 4; j++) Assert.Equal(expected[i, j], x[i, j]);
+    }
+
+    [Theory]
+    [InlineData("3 4 1\n1 1 2\n", "X.mtx:1: not a Matrix Market file")]
+    [InlineData("%%MatrixMarket matrix array real general\n3 4\n", "X.mtx:1: only 'matrix coordinate real general'")]
+    [InlineData("%%MatrixMarket matrix coordinate real general\n3 4\n", "X.mtx:2: the size line must be")]
+    [InlineData("%%MatrixMarket matrix coordinate real general\n3 4 1\n4 1 2\n", "X.mtx:3: row '4' is not in 1..3")]
+    [InlineData("%%MatrixMarket matrix coordinate real general\n3 4 1\n1 0 2\n", "X.mtx:3: column '0' is not in 1..4")]
+    [InlineData("%%MatrixMarket matrix coordinate real general\n3 4 1\n1 1 x\n", "X.mtx:3: the value 'x' is not a finite number")]
+    [InlineData("%%MatrixMarket matrix coordinate real general\n3 4 2\n1 1 2\n", "X.mtx: the size line promises 2 entries but the file has 1")]
+    [InlineData("%%MatrixMarket matrix coordinate real general\n3 4 2\n1 1 2\n1 1 3\n", "X.mtx: the entry at row 1, column 1 appears more than once")]
+    public void Malformed_files_are_errors_naming_file_and_line(string text, string expected) =>
+        Assert.StartsWith(expected, Assert.Throws<ShrinkException>(() => Matrix(text)).Message);
+
+    [Fact]
+    public void A_matrix_and_target_file_fit_as_the_libsvm_file_of_the_same_data()
+    {
+        using var folder = new TempFolder();
+        var (x, y) = SparseData.Make(31, 30, 7);
+        var mtx = new StringBuilder("%%MatrixMarket matrix coordinate real general\n");
+        var entries = new List<string>();
+        for (int i = 0; i < 30; i++)
+            for (int j = 0; j < 7; j++)
+                if (x[i][j] != 0) entries.Add($"{i + 1} {j + 1} {x[i][j].ToString("R", CultureInfo.InvariantCulture)}");
+        mtx.Append($"30 7 {entries.Count}\n").Append(string.Join('\n', entries)).Append('\n');
+        var fromMtx = MatrixMarketData.Read(folder.Write("X.mtx", mtx.ToString()), folder.Write("y.txt", string.Join('\n', y.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+        var fromSvm = LibSvmData.Read(folder.Write("d.svm", LibSvmTests.ToLibSvm(x, y)));
+        var options = new FitOptions { Lambda = 0.05, Tolerance = 1e-12 };
+        var a = Regression.Fit(fromMtx, options);
+        var b = Regression.Fit(fromSvm, options);
+        Assert.Equal(b.FeatureNames, a.FeatureNames);
+        for (int j = 0; j < 7; j++) Assert.Equal(b.Coefficients[j], a.Coefficients[j], 1e-12);
+        var short_ = Assert.Throws<ShrinkException>(() => MatrixMarketData.Read(folder.File("X.mtx"), folder.Write("y2.txt", "1\n2\n")));
+        Assert.Contains("2 target values but", short_.Message);
+        Assert.Contains("y3.txt:2: 'abc' is not a finite number", Assert.Throws<ShrinkException>(() => MatrixMarketData.Read(folder.File("X.mtx"), folder.Write("y3.txt", "1\nabc\n"))).Message);
+    }
+}
