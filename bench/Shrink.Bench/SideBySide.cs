@@ -211,9 +211,17 @@ internal static class SideBySide
         double max = 0;
         for (int j = 0; j < x.Columns; j++)
         {
-            var (rows, values) = x.ColumnNonZeros(j);
             double dot = 0;
-            for (int k = 0; k < rows.Length; k++) dot += values.Span[k] * y[rows.Span[k]];
+            if (x.IsSparse)
+            {
+                var (rows, values) = x.ColumnNonZeros(j);
+                for (int k = 0; k < rows.Length; k++) dot += values.Span[k] * y[rows.Span[k]];
+            }
+            else
+            {
+                var column = x.Column(j);
+                for (int i = 0; i < column.Length; i++) dot += column[i] * y[i];
+            }
             max = Math.Max(max, Math.Abs(dot));
         }
         return max;
@@ -243,8 +251,14 @@ internal static class SideBySide
             if (bj == 0) continue;
             l1Norm += Math.Abs(bj);
             l2Sq += bj * bj;
-            var (rows, values) = x.ColumnNonZeros(j);
-            for (int k = 0; k < rows.Length; k++) residual[rows.Span[k]] -= values.Span[k] * bj;
+            if (x.IsSparse)
+            {
+                var (rows, values) = x.ColumnNonZeros(j);
+                for (int k = 0; k < rows.Length; k++) residual[rows.Span[k]] -= values.Span[k] * bj;
+                continue;
+            }
+            var column = x.Column(j);
+            for (int i = 0; i < n; i++) residual[i] -= column[i] * bj;
         }
         double rss = 0;
         foreach (double r in residual) rss += r * r;

@@ -59,8 +59,11 @@ public sealed class FeatureMatrix
             int start = _columnStarts![j], count = _columnStarts[j + 1] - start;
             return (_rowIndices.AsMemory(start, count), _values.AsMemory(start, count));
         }
-        return (Enumerable.Range(0, Rows).ToArray(), _values.AsMemory(j * Rows, Rows));
+        return (_allRows ??= Enumerable.Range(0, Rows).ToArray(), _values.AsMemory(j * Rows, Rows));
     }
+
+    /// <summary>0, 1, ..., Rows − 1: every row of a dense column, made once.</summary>
+    private int[]? _allRows;
 
     /// <summary>The value at row <paramref name="i"/>, column <paramref name="j"/>.</summary>
     public double this[int i, int j]
