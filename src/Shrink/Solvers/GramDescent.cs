@@ -232,32 +232,7 @@ internal static class GramDescent
             var iterates = _iterates.ToArray();
             _iterates.Clear();
             if (m == 0) return;
-            // Normal equations of min ‖U·c‖ subject to Σc = 1, U's columns the successive differences.
-            var u = new double[K][];
-            for (int k = 0; k < K; k++)
-            {
-                u[k] = new double[m];
-                for (int a = 0; a < m; a++) u[k][a] = iterates[k + 1][a] - iterates[k][a];
-            }
-            var gram = new double[K * K];
-            double trace = 0;
-            for (int r = 0; r < K; r++)
-                for (int c = 0; c < K; c++)
-                {
-                    gram[r * K + c] = Kernels.Dot(u[r], u[c]);
-                    if (r == c) trace += gram[r * K + c];
-                }
-            if (!(trace > 0)) return;
-            for (int r = 0; r < K; r++) gram[r * K + r] += 1e-10 * trace;
-            var z = new double[K];
-            Array.Fill(z, 1.0);
-            if (Cholesky.Factor(gram, K, 0) >= 0) return;
-            Cholesky.Solve(gram, K, z);
-            double sum = z.Sum();
-            if (!(Math.Abs(sum) > 1e-300)) return;
-            var extrapolated = new double[m];
-            for (int k = 0; k < K; k++)
-                Kernels.Axpy(z[k] / sum, iterates[k + 1], extrapolated);
+            if (CoordinateDescent.AffineExtrapolation(iterates) is not { } extrapolated) return;
 
             var current = new double[m];
             for (int a = 0; a < m; a++) current[a] = beta[active[a]];

@@ -204,32 +204,8 @@ internal sealed class GroupAnderson(int[] active, int k)
         var iterates = _iterates.ToArray();
         _iterates.Clear();
         if (m == 0) return;
-        // Normal equations of min ‖U·c‖ subject to Σc = 1, U's columns the successive differences.
-        var u = new double[K][];
-        for (int r = 0; r < K; r++)
-        {
-            u[r] = new double[m];
-            for (int a = 0; a < m; a++) u[r][a] = iterates[r + 1][a] - iterates[r][a];
-        }
-        var gram = new double[K * K];
-        double trace = 0;
-        for (int r = 0; r < K; r++)
-            for (int c = 0; c < K; c++)
-            {
-                gram[r * K + c] = Kernels.Dot(u[r], u[c]);
-                if (r == c) trace += gram[r * K + c];
-            }
-        if (!(trace > 0)) return;
-        for (int r = 0; r < K; r++) gram[r * K + r] += 1e-10 * trace;
-        var z = new double[K];
-        Array.Fill(z, 1.0);
-        if (Cholesky.Factor(gram, K, 0) >= 0) return;
-        Cholesky.Solve(gram, K, z);
-        double sum = z.Sum();
-        if (!(Math.Abs(sum) > 1e-300)) return;
+        if (CoordinateDescent.AffineExtrapolation(iterates) is not { } extrapolated) return;
         var candidate = (double[])beta.Clone();
-        var extrapolated = new double[m];
-        for (int r = 0; r < K; r++) Kernels.Axpy(z[r] / sum, iterates[r + 1], extrapolated);
         for (int a = 0; a < active.Length; a++) extrapolated.AsSpan(a * k, k).CopyTo(candidate.AsSpan(active[a] * k, k));
 
         int n = design.N;
