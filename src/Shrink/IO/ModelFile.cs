@@ -123,16 +123,7 @@ public static partial class ModelFile
         w.WriteStartObject("coefficients");
         for (int j = 0; j < m.FeatureNames.Count; j++) w.WriteNumber(m.FeatureNames[j], m.Coefficients[j]);
         w.WriteEndObject();
-        var d = m.Diagnostics;
-        w.WriteStartObject("diagnostics");
-        w.WriteNumber("objective", d.Objective);
-        w.WriteNumber("duality_gap", d.DualityGap);
-        w.WriteNumber("tolerance", d.Tolerance);
-        w.WriteNumber("gap_tolerance", d.GapTolerance);
-        w.WriteNumber("iterations", d.Iterations);
-        w.WriteBoolean("converged", d.Converged);
-        w.WriteString("solver", d.Solver);
-        w.WriteEndObject();
+        WriteDiagnostics(m.Diagnostics, w);
         if (!m.Controls.IsEmpty) WriteControls(m.Controls, w);
     }
 

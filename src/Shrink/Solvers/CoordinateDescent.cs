@@ -345,23 +345,15 @@ internal static class CoordinateDescent
     /// </summary>
     private sealed class Extrapolation(int[] active)
     {
-        private const int K = 5;
-        private readonly List<double[]> _iterates = new();
+        private readonly IterateHistory _history = new(active);
 
-        public bool Ready => _iterates.Count == K + 1;
+        public bool Ready => _history.Ready;
 
-        public void Record(ReadOnlySpan<double> beta)
-        {
-            var x = new double[active.Length];
-            for (int a = 0; a < active.Length; a++) x[a] = beta[active[a]];
-            _iterates.Add(x);
-        }
+        public void Record(ReadOnlySpan<double> beta) => _history.Record(beta);
 
         public void TryStep(Design design, Residual residual, double l1, double l2, Span<double> beta)
         {
-            var iterates = _iterates.ToArray();
-            _iterates.Clear();
-            var extrapolated = AffineExtrapolation(iterates);
+            var extrapolated = _history.Extrapolate();
             if (extrapolated is null) return;
             int m = active.Length, n = design.N;
             for (int a = 0; a < m; a++)

@@ -214,25 +214,16 @@ internal static class GramDescent
     /// </summary>
     private sealed class Anderson(int[] active)
     {
-        private const int K = 5;
-        private readonly List<double[]> _iterates = new();
+        private readonly IterateHistory _history = new(active);
 
-        public bool Ready => _iterates.Count == K + 1;
+        public bool Ready => _history.Ready;
 
-        public void Record(ReadOnlySpan<double> beta)
-        {
-            var x = new double[active.Length];
-            for (int a = 0; a < active.Length; a++) x[a] = beta[active[a]];
-            _iterates.Add(x);
-        }
+        public void Record(ReadOnlySpan<double> beta) => _history.Record(beta);
 
         public void TryExtrapolate(GramState state, Span<double> g, double l1, double l2, Span<double> beta)
         {
             int m = active.Length;
-            var iterates = _iterates.ToArray();
-            _iterates.Clear();
-            if (m == 0) return;
-            if (CoordinateDescent.AffineExtrapolation(iterates) is not { } extrapolated) return;
+            if (_history.Extrapolate() is not { } extrapolated) return;
 
             var current = new double[m];
             for (int a = 0; a < m; a++) current[a] = beta[active[a]];

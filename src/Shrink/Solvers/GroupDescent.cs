@@ -87,6 +87,24 @@ internal static class GroupDescent
     }
 
     /// <returns>The largest decrease of the objective bound (q_j + w_jλ2)·‖δ‖²/2 over the sweep.</returns>
+    /// <summary>
+    /// Group soft-thresholding of one row: it shrinks towards 0 as a whole, and is exactly 0 when ‖z‖ ≤ w·λ1. Writes the
+    /// new row and its change; returns ‖change‖².
+    /// </summary>
+    internal static double Update(ReadOnlySpan<double> z, double norm, double q, double w, double l1, double l2, Span<double> row, Span<double> delta)
+    {
+        double shrink = norm > w * l1 ? (1 - w * l1 / norm) / (q + w * l2) : 0;
+        double moved = 0;
+        for (int t = 0; t < row.Length; t++)
+        {
+            double updated = shrink * z[t];
+            delta[t] = updated - row[t];
+            row[t] = updated;
+            moved += delta[t] * delta[t];
+        }
+        return moved;
+    }
+
     private static double Sweep(Design design, GroupResidual residual, ReadOnlySpan<int> coordinates, int k, double l1, double l2,
         double[]? factors, double[] beta, double[] scratch)
     {
@@ -105,17 +123,7 @@ internal static class GroupDescent
                 z[t] = z[t] / n + q * row[t];
                 norm += z[t] * z[t];
             }
-            norm = Math.Sqrt(norm);
-            // Group soft-thresholding: the row shrinks towards 0 as a whole, and is exactly 0 when ‖z‖ ≤ w·λ1.
-            double shrink = norm > w * l1 ? (1 - w * l1 / norm) / (q + w * l2) : 0;
-            double moved = 0;
-            for (int t = 0; t < k; t++)
-            {
-                double updated = shrink * z[t];
-                delta[t] = updated - row[t];
-                row[t] = updated;
-                moved += delta[t] * delta[t];
-            }
+            double moved = Update(z, Math.Sqrt(norm), q, w, l1, l2, row, delta);
             if (moved == 0) continue;
             residual.Subtract(j, delta);
             double decrease = 0.5 * (q + w * l2) * moved;
@@ -186,25 +194,16 @@ internal static class GroupDescent
 /// </summary>
 internal sealed class GroupAnderson(int[] active, int k)
 {
-    private const int K = 5;
-    private readonly List<double[]> _iterates = new();
+    private readonly IterateHistory _history = new(active, k);
 
-    public bool Ready => _iterates.Count == K + 1;
+    public bool Ready => _history.Ready;
 
-    public void Record(ReadOnlySpan<double> beta)
-    {
-        var x = new double[active.Length * k];
-        for (int a = 0; a < active.Length; a++) beta.Slice(active[a] * k, k).CopyTo(x.AsSpan(a * k, k));
-        _iterates.Add(x);
-    }
+    public void Record(ReadOnlySpan<double> beta) => _history.Record(beta);
 
     public void TryExtrapolate(Design design, double[] y, GroupResidual residual, double l1, double l2, double[]? factors, double[] beta)
     {
         int m = active.Length * k;
-        var iterates = _iterates.ToArray();
-        _iterates.Clear();
-        if (m == 0) return;
-        if (CoordinateDescent.AffineExtrapolation(iterates) is not { } extrapolated) return;
+        if (_history.Extrapolate() is not { } extrapolated) return;
         var candidate = (double[])beta.Clone();
         for (int a = 0; a < active.Length; a++) extrapolated.AsSpan(a * k, k).CopyTo(candidate.AsSpan(active[a] * k, k));
 

@@ -97,16 +97,7 @@ internal static class GroupGramDescent
                 z[t] = h[j * k + t] / n + q * row[t];
                 norm += z[t] * z[t];
             }
-            norm = Math.Sqrt(norm);
-            double shrink = norm > w * l1 ? (1 - w * l1 / norm) / (q + w * l2) : 0;
-            double moved = 0;
-            for (int t = 0; t < k; t++)
-            {
-                double updated = shrink * z[t];
-                delta[t] = updated - row[t];
-                row[t] = updated;
-                moved += delta[t] * delta[t];
-            }
+            double moved = GroupDescent.Update(z, Math.Sqrt(norm), q, w, l1, l2, row, delta);
             if (moved == 0) continue;
             Subtract(gram.State.Column(j), delta, h, p, k);
             double decrease = 0.5 * (q + w * l2) * moved;
