@@ -176,8 +176,10 @@ internal static class CoordinateDescent
             }
             CheckingGradient(design, residual, beta, n * l1, v, previous);
             // The optimality check over the features the strong rule left out; any that fail join the working set.
-            var violators = included.Where(j => !inWorking[j] && Violates(design, j, v[j], n * l1)).ToArray();
-            if (violators.Length > 0)
+            var violators = new List<int>();
+            foreach (int j in included)
+                if (!inWorking[j] && Violates(design, j, v[j], n * l1)) violators.Add(j);
+            if (violators.Count > 0)
             {
                 foreach (int j in violators) inWorking[j] = true;
                 working = [.. working, .. violators];
@@ -650,6 +652,14 @@ internal static class CoordinateDescent
     private static bool Polish(Design design, ReadOnlySpan<double> yc, double l1, double l2, Residual residual, Span<double> beta, GramCache? cache)
     {
         int n = design.N;
+        double budget = Math.Max(PolishBudgetInSweeps * (design.IsSparse ? design.PassCost : (double)n * design.P), 1e7);
+        // The factorization alone (m³/3) rules out large active sets before any list is built: late on a sparse path
+        // that is every round, and the lists of 10,000 features cost as much as a sweep.
+        int nonZero = 0;
+        foreach (double b in beta)
+            if (b != 0) nonZero++;
+        // (With bounds, features held at one are not in the system, so the count is only an upper bound on its size.)
+        if (!design.Bounded && (double)nonZero * nonZero * nonZero / 3 > budget) return false;
         var active = new List<int>();
         var pinned = new List<int>();
         for (int j = 0; j < design.P; j++)
@@ -666,7 +676,7 @@ internal static class CoordinateDescent
         bool cached = cache is not null && pinned.Count == 0 && m <= GramCache.Capacity;
         double fresh = cached ? active.Count(j => !cache!.Holds(j)) : m;
         double gramCost = fresh * (design.IsSparse ? active.Sum(j => (double)design.StoredCount(j)) : (double)n * m);
-        if (gramCost + (double)m * m * m / 3 > Math.Max(PolishBudgetInSweeps * (design.IsSparse ? design.PassCost : (double)n * design.P), 1e7)) return false;
+        if (gramCost + (double)m * m * m / 3 > budget) return false;
 
         var columns = active.ToArray();
         var target = yc;
