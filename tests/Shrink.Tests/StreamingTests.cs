@@ -78,6 +78,37 @@ public class StreamingTests
         Assert.Contains(path, error.Message);
     }
 
+    [Fact]
+    public void QuotedFieldsWithLineBreaksStreamAsInMemoryAcrossChunkBoundaries()
+    {
+        using var folder = new TempFolder();
+        // About 10 MB: a quoted note (with separators, escaped quotes and line breaks, some notes longer than others)
+        // beside the numbers, so that chunk boundaries fall inside and between multi-line rows.
+        var rng = new Random(7);
+        var text = new StringBuilder("a,note,b,y\n");
+        for (int i = 0; i < 60_000; i++)
+        {
+            double a = RandomData.Gaussian(rng), b = RandomData.Gaussian(rng), y = 2 * a - b + 0.1 * RandomData.Gaussian(rng);
+            string note = string.Concat(Enumerable.Repeat("a \"\"quoted\"\", note,\nover lines\r\n", rng.Next(4)));
+            text.Append(CultureInfo.InvariantCulture, $"{a:R},\"{note}\",{b:R},{y:R}\n");
+        }
+        string path = folder.Write("notes.csv", text.ToString());
+        var streamed = CsvStatistics.Read(path, new StatisticsReadOptions { Target = "y", Exclude = ["note"] });
+        var read = CsvData.ReadDataset(path, new CsvReadOptions { Target = "y", Exclude = ["note"] });
+        Assert.Equal(60_000, streamed.Rows);
+        Assert.Equal(["a", "b"], streamed.FeatureNames);
+        var options = new FitOptions { Lambda = 0.001, Tolerance = 1e-13 };
+        StatisticsTests.AssertClose(Regression.Fit(read.Data, options), Regression.Fit(streamed, options));
+
+        // An error after multi-line rows names the line the bad row starts on, the same line as the in-memory reader.
+        string bad = folder.Write("bad.csv", text.ToString() + "1,\"x\ny\",oops,2\n");
+        int lineOfBadRow = File.ReadAllText(bad).Count(c => c == '\n');
+        var streamError = Assert.Throws<ShrinkException>(() => CsvStatistics.Read(bad, new StatisticsReadOptions { Target = "y", Exclude = ["note"] }));
+        var memoryError = Assert.Throws<ShrinkException>(() => CsvData.ReadDataset(bad, new CsvReadOptions { Target = "y", Exclude = ["note"] }));
+        Assert.Contains($"{bad}: line {lineOfBadRow - 1}, column 'b': 'oops' is not a number", streamError.Message);
+        Assert.Contains($"line {lineOfBadRow - 1}, column 'b'", memoryError.Message);
+    }
+
     public static TheoryData<string, string, string> BadRows() => new()
     {
         { "1,2,3,1,0,0", "line 4 has 6 fields but the header has 7", "ragged" },
