@@ -186,7 +186,10 @@ internal static class CrossValidator
         return best;
     }
 
-    /// <summary>Fold of each row as 0..K−1: the user's ids (ordered), or a seeded shuffle of 0, 1, ..., K−1, 0, 1, ...</summary>
+    /// <summary>
+    /// Fold of each row as 0..K−1: the user's ids (ordered), or the seeded balanced hash of the row's index that
+    /// streaming uses (<see cref="FoldScheme.Hashed"/>), so that in memory and streamed the rows fall in the same folds.
+    /// </summary>
     internal static int[] AssignFolds(int n, CrossValidationOptions options)
     {
         if (options.FoldIds is { } ids)
@@ -199,13 +202,8 @@ internal static class CrossValidator
         }
         if (options.Folds > n) throw Throw.Error($"'folds' must be at most the number of rows ({n}); got {options.Folds}");
         var folds = new int[n];
-        for (int i = 0; i < n; i++) folds[i] = i % options.Folds;
-        var rng = new Random(options.Seed);
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = rng.Next(i + 1);
-            (folds[i], folds[j]) = (folds[j], folds[i]);
-        }
+        var cursor = new FoldScheme.FoldCursor(FoldScheme.Hashed(options.Folds, options.Seed));
+        for (int i = 0; i < n; i++) folds[i] = cursor.FoldOf(i);
         return folds;
     }
 

@@ -188,6 +188,7 @@ public static class CsvStatistics
         var blocks = new Dictionary<long, MomentBlock>();
         var values = new double[layout.Selection.Length];
         var row = new double[layout.P + 1];
+        var cursor = options.Folds is { Column: null } hashed ? new FoldScheme.FoldCursor(hashed) : null;
         long rows = 0, dropped = 0;
         string source = layout.Source;
         ChunkResult Done(string? error)
@@ -264,9 +265,9 @@ public static class CsvStatistics
                     return Done($"{source}: line {line}: fold column '{options.Folds!.Column}' must hold whole numbers; got {Throw.Format(id)}");
                 label = (long)id;
             }
-            else if (options.Folds is { } hashed)
+            else if (cursor is not null)
             {
-                label = hashed.FoldOf(line - 2 + options.RowOffset);
+                label = cursor.FoldOf(line - 2 + options.RowOffset);
             }
             Array.Copy(values, row, layout.P);
             row[layout.P] = values[layout.P] - (layout.OffsetAt >= 0 ? values[layout.OffsetAt] : 0);
