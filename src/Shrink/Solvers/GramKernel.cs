@@ -15,12 +15,14 @@ internal static class GramKernel
     private const int BlockRows = 512;
     private const int Tile = 4;
 
+    /// <param name="into">Where to write the result (m·m values at least; cleared first), for a caller that computes many; null for a new array.</param>
     /// <returns>The m x m Gram matrix, row-major, both triangles.</returns>
-    public static double[] Compute(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> xty)
+    public static double[] Compute(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> xty, double[]? into = null)
     {
         if (design.IsSparse) return Sparse(design, yc, columns, xty);
         int n = design.N, m = columns.Length;
-        var gram = new double[m * m];
+        var gram = into ?? new double[m * m];
+        if (into is not null) Array.Clear(into, 0, m * m);
         if (m == 0) return gram;
         xty.Clear();
         int rowsMax = Math.Min(BlockRows, Math.Max(n, 1));
