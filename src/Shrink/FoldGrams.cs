@@ -85,7 +85,10 @@ internal sealed class FoldGrams
         _ww = _foldWw.Sum();
     }
 
-    /// <summary>The Gram form of fold f's training problem (all rows but fold f, with its own centring and scaling).</summary>
+    /// <summary>
+    /// The Gram form of fold f's training problem (all rows but fold f, with its own centring and scaling); its matrix
+    /// is symmetric up to rounding, stored column after column as <see cref="GramState"/> uses it in place.
+    /// </summary>
     public MomentForm For(int f, Problem train)
     {
         var design = train.Design;
@@ -112,7 +115,8 @@ internal sealed class FoldGrams
                 long at = a >= b ? Packed(a, b) : Packed(b, a);
                 // Σ_T (z − d)(z − d)ᵀ = Σ_T zzᵀ − d·(Σ_T z)ᵀ − (Σ_T z)·dᵀ + n_T·d·dᵀ
                 double v = _zz[at] - foldZz[at] - d[a] * sz[b] - sz[a] * d[b] + nT * d[a] * d[b];
-                gram[a * p + b] = v / (sa * design.Scale[b]);
+                // Stored as column b of the result, as GramState reads it (column j at [j·p, j·p + p)).
+                gram[b * p + a] = v / (sa * design.Scale[b]);
             }
             // Σ_T (z − d)(w − e) = Σ_T z·w − e·Σ_T z − d·Σ_T w + n_T·d·e
             xty[a] = (_zw[a] - _foldZw[f][a] - e * sz[a] - d[a] * sw + nT * d[a] * e) / sa;
