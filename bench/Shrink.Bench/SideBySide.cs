@@ -117,7 +117,8 @@ internal static class SideBySide
                     foreach (double lambda in path.Lambdas) json.WriteNumberValue(lambda);
                     json.WriteEndArray();
                     json.WriteStartArray("objectives");
-                    for (int k = 0; k < path.Count; k++) json.WriteNumberValue(Objective(x, y, path.Coefficients[k], path.Lambdas[k], l1));
+                    var residual = new double[n];
+                    for (int k = 0; k < path.Count; k++) json.WriteNumberValue(Objective(x, y, path.Coefficients[k], path.Lambdas[k], l1, residual));
                     json.WriteEndArray();
                     json.WriteStartArray("nnz");
                     for (int k = 0; k < path.Count; k++) json.WriteNumberValue(path.Coefficients[k].Count(b => b != 0));
@@ -251,10 +252,12 @@ internal static class SideBySide
     }
 
     /// <summary>The anchors' obj(): 1/(2n)·‖y − Xb‖² + λ·(r·‖b‖₁ + (1 − r)/2·‖b‖²), from the returned coefficients.</summary>
-    internal static double Objective(FeatureMatrix x, double[] y, IReadOnlyList<double> b, double lambda, double l1)
+    /// <param name="residual">n values of scratch (one buffer for a whole path: a copy of y per λ would be 100 large objects).</param>
+    internal static double Objective(FeatureMatrix x, double[] y, IReadOnlyList<double> b, double lambda, double l1, double[]? residual = null)
     {
         int n = x.Rows;
-        var residual = (double[])y.Clone();
+        residual ??= new double[n];
+        y.CopyTo(residual, 0);
         double l1Norm = 0, l2Sq = 0;
         for (int j = 0; j < x.Columns; j++)
         {

@@ -11,12 +11,22 @@ namespace Shrink.Solvers;
 internal sealed class GramState
 {
     private readonly Design _design;
-    private readonly double[]?[] _columns;
+    private readonly Columns _store;
+
+    /// <summary>
+    /// The columns computed so far, shared by the states of several targets on one design: one by one (wide designs),
+    /// or all at once as one p x p array whose row j is column j (no p separate arrays to copy into and collect).
+    /// </summary>
+    private sealed class Columns(int p)
+    {
+        public readonly double[]?[] Single = new double[p][];
+        public double[]? Matrix;
+    }
 
     public GramState(Design design, ReadOnlySpan<double> yc)
     {
         _design = design;
-        _columns = new double[design.P][];
+        _store = new Columns(design.P);
         Xty = new double[design.P];
         double rootDotY = design.IsSparse ? design.RootDot(yc) : 0;
         for (int j = 0; j < design.P; j++)
@@ -25,22 +35,33 @@ internal sealed class GramState
     }
 
     /// <summary>A Gram form whose matrix, X̃ᵀỹ and ‖ỹ‖² were derived elsewhere (a cross-validation fold's, from the full data's).</summary>
-    /// <param name="gram">p x p row-major over all columns (entries of excluded columns are ignored).</param>
+    /// <param name="gram">p x p over all columns, column j at [j·p, j·p + p) (the same as row j for a symmetric matrix); entries of excluded columns are ignored.</param>
     public GramState(Design design, double[] gram, double[] xty, double ySquared)
     {
         _design = design;
         int p = design.P;
-        _columns = new double[p][];
-        for (int j = 0; j < p; j++)
-            if (!design.Excluded[j])
-            {
-                var column = new double[p];
-                for (int k = 0; k < p; k++) column[k] = design.Excluded[k] ? 0 : gram[k * p + j];
-                _columns[j] = column;
-            }
+        _store = new Columns(p);
+        // Used in place when no excluded column has an entry there to hide (a cross-validation fold's or the statistics'
+        // own problem); else copied with those entries cleared (a refit on a support, which excludes the rest).
+        bool clean = true;
+        for (int k = 0; k < p && clean; k++)
+            if (design.Excluded[k])
+                for (int j = 0; j < p && clean; j++)
+                    if (!design.Excluded[j] && gram[j * p + k] != 0) clean = false;
+        if (clean)
+        {
+            _store.Matrix = gram;
+        }
+        else
+        {
+            var matrix = new double[p * p];
+            for (int j = 0; j < p; j++)
+                if (!design.Excluded[j])
+                    for (int k = 0; k < p; k++) matrix[j * p + k] = design.Excluded[k] ? 0 : gram[j * p + k];
+            _store.Matrix = matrix;
+        }
         Xty = xty;
         YSquared = ySquared;
-        _whole = true;
     }
 
     /// <summary>
@@ -49,8 +70,7 @@ internal sealed class GramState
     /// </summary>
     public GramState(GramState shared, ReadOnlySpan<double> yc) : this(shared._design, yc)
     {
-        _columns = shared._columns;
-        _whole = shared._whole;
+        _store = shared._store;
     }
 
     public Design Design => _design;
@@ -89,32 +109,34 @@ internal sealed class GramState
     /// <summary>Up to this many variables the whole Gram matrix is computed at once by the blocked kernel.</summary>
     internal const int WholeUpTo = 2000;
 
-    private bool _whole;
-
     /// <summary>Column j of X̃ᵀX̃, computed on first use.</summary>
-    public double[] Column(int j)
+    public ReadOnlySpan<double> Column(int j)
     {
-        if (_columns[j] is { } cached) return cached;
+        int p = _design.P;
+        if (_store.Matrix is { } matrix) return matrix.AsSpan(j * p, p);
+        if (_store.Single[j] is { } cached) return cached;
         Prefetch([j]);
-        return _columns[j]!;
+        return _store.Matrix is { } whole ? whole.AsSpan(j * p, p) : _store.Single[j]!;
     }
 
     /// <summary>
     /// All of X̃ᵀX̃ in one blocked pass: along a path most features enter sooner or later, and one compute-bound pass
-    /// beats many memory-bound ones.
+    /// beats many memory-bound ones. The kernel's matrix is exactly symmetric, so its row j serves as column j.
     /// </summary>
     private void ComputeWhole()
     {
         var included = DirectSolver.IncludedColumns(_design);
+        int m = included.Length, p = _design.P;
         var gram = GramKernel.Compute(_design, [], included, []);
-        int m = included.Length;
-        for (int a = 0; a < m; a++)
+        if (m == p)
         {
-            var column = new double[_design.P];
-            for (int b = 0; b < m; b++) column[included[b]] = gram[a * m + b];
-            _columns[included[a]] = column;
+            _store.Matrix = gram;
+            return;
         }
-        _whole = true;
+        var matrix = new double[p * p];
+        for (int a = 0; a < m; a++)
+            for (int b = 0; b < m; b++) matrix[included[a] * p + included[b]] = gram[a * m + b];
+        _store.Matrix = matrix;
     }
 
     /// <summary>
@@ -123,8 +145,9 @@ internal sealed class GramState
     /// </summary>
     public void Prefetch(IReadOnlyCollection<int> wanted)
     {
-        var missing = wanted.Where(j => _columns[j] is null && !_design.Excluded[j]).Distinct().ToArray();
-        if (missing.Length == 0 || _whole) return;
+        if (_store.Matrix is not null) return;
+        var missing = wanted.Where(j => _store.Single[j] is null && !_design.Excluded[j]).Distinct().ToArray();
+        if (missing.Length == 0) return;
         if (_design.IncludedCount <= WholeUpTo)
         {
             ComputeWhole();
@@ -151,7 +174,7 @@ internal sealed class GramState
             for (int a = 0; a < b; a++)
                 result[a][k] = (_design.RawDot(k, t.AsSpan(a * n, n)) - c * tSum[a]) / s;
         });
-        for (int a = 0; a < b; a++) _columns[missing[a]] = result[a];
+        for (int a = 0; a < b; a++) _store.Single[missing[a]] = result[a];
     }
 }
 
