@@ -111,20 +111,33 @@ internal static class CrossValidator
             var trainRows = Enumerable.Range(0, data.Rows).Where(i => folds[i] != f).ToArray();
             if (trainRows.Length < 2)
                 throw Throw.Error($"fold {f + 1} leaves {trainRows.Length} row{(trainRows.Length == 1 ? "" : "s")} to train on; use fewer folds");
-            var problem = Problem.Build(Subset(data, trainRows), fit);
-            if (_grams is not null && GramState.Pays(problem.Design)) problem.UseGramState(_grams.For(f, problem));
-            return problem;
+            if (_grams is not null)
+            {
+                // The covariance form needs no rows: the fold's centring and scales from its rows read in place, its Gram
+                // from the full data's less its own. No copy of the training rows (90% of X for each fold at once).
+                var onRows = Problem.BuildOnRows(data, fit, trainRows);
+                if (GramState.Pays(onRows.Design)) return onRows.WithMoments(_grams.For(f, onRows));
+            }
+            return Problem.Build(Subset(data, trainRows), fit);
         }
 
         public override (Func<LinearModel, double> Error, double Size) HeldOut(int f, ErrorMeasure measure)
         {
             // The held-out rows need no checks of their own (their weights may well all be 0).
             var testRows = Enumerable.Range(0, data.Rows).Where(i => folds[i] == f).ToArray();
-            var testX = SubsetMatrix(data.Features, testRows);
             var testY = Pick(data.TargetSpan.ToArray(), testRows)!;
             var testOffset = Pick(data.OffsetArray, testRows);
             var testWeights = Pick(data.WeightsArray, testRows);
-            return (model => MeanError(model.Predict(testX), testY, testOffset, testWeights, measure), testWeights?.Sum() ?? testRows.Length);
+            double size = testWeights?.Sum() ?? testRows.Length;
+            if (data.Features.IsSparse)
+            {
+                var testX = SubsetMatrix(data.Features, testRows);
+                return (model => MeanError(model.Predict(testX), testY, testOffset, testWeights, measure), size);
+            }
+            // Dense: predictions read the held-out rows in place, each column's gathered into one small buffer, with the
+            // very operations Predict does on a copy of the rows (so the errors are the same to the last bit).
+            var column = new double[testRows.Length];
+            return (model => MeanError(PredictRows(model, data.Features, testRows, column), testY, testOffset, testWeights, measure), size);
         }
     }
 
@@ -218,6 +231,8 @@ internal static class CrossValidator
         // A path stopped by max-features sets the grid the folds use (as cv.glmnet).
         if (path.Count < grid.Length) grid = grid[..path.Count];
         var fullRefits = gammas is null ? null : PathFitter.Refits(full, names, fit, path);
+        // The full path's Gram matrix is not needed by the folds (each has its own): let it go before they start.
+        full.ForgetGram();
         int curveCount = gammas?.Length ?? 1;
         source.Prepare(full, fit, grid.Length);
         var foldError = new double[k][][];
@@ -328,6 +343,23 @@ internal static class CrossValidator
             total += w;
         }
         return total > 0 ? sum / total : 0;
+    }
+
+    /// <summary>b0 + x_iᵀb for the given rows of a dense matrix, as <see cref="LinearModel.Predict(FeatureMatrix)"/> on a copy of them.</summary>
+    private static double[] PredictRows(LinearModel model, FeatureMatrix x, int[] rows, double[] buffer)
+    {
+        var result = new double[rows.Length];
+        Array.Fill(result, model.Intercept);
+        var coefficients = (CoefficientVector)model.Coefficients;
+        var positions = coefficients.NonZeroPositions;
+        var values = coefficients.NonZeroValues;
+        for (int k = 0; k < positions.Length; k++)
+        {
+            var source = x.Column(positions[k]);
+            for (int i = 0; i < rows.Length; i++) buffer[i] = source[rows[i]];
+            Kernels.Axpy(values[k], buffer, result);
+        }
+        return result;
     }
 
     private static FeatureMatrix SubsetMatrix(FeatureMatrix x, int[] rows) => x.SelectRows(rows);

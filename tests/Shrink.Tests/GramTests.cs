@@ -119,21 +119,114 @@ public class IncrementalCholeskyTests
             var order = factor.Order.ToArray();
             int m = order.Length;
             var b = Enumerable.Range(0, m).Select(i => 1.0 + i).ToArray();
-            var x0 = (double[])b.Clone();
-            Assert.True(factor.Solve(state, x0, shift));
-            // Residual of (G_SS + shift·I)·x = b, computed directly from the Gram columns.
-            for (int u = 0; u < m; u++)
+            // Conjugate gradients from nothing and from a guess (what coordinate descent leaves) end at the same solution.
+            double[][] starts = [new double[m], Enumerable.Range(0, m).Select(i => 0.3 * i - 1).ToArray()];
+            foreach (var start in starts)
             {
-                double s = shift * x0[u];
-                for (int v = 0; v < m; v++) s += state.Column(order[v])[order[u]] * x0[v];
-                Assert.Equal(b[u], s, 1e-9);
+                var x0 = (double[])b.Clone();
+                Assert.True(factor.Solve(state, x0, shift, start));
+                // Residual of (G_SS + shift·I)·x = b, computed directly from the Gram columns.
+                for (int u = 0; u < m; u++)
+                {
+                    double s = shift * x0[u];
+                    for (int v = 0; v < m; v++) s += state.Column(order[v])[order[u]] * x0[v];
+                    Assert.Equal(b[u], s, 1e-9);
+                }
             }
         }
     }
 }
 
+[Collection(nameof(WorkingDirectory))] // changes the process-wide CV parallelism
 public class FoldGramTests
 {
+    /// <summary>Tall data (n ≥ 2p), so that cross-validation takes the folds' covariance form, with an offset.</summary>
+    private static Dataset Tall(bool offset)
+    {
+        var (x, y) = RandomData.Make(23, 240, 9, noise: 1.0);
+        var shift = offset ? Enumerable.Range(0, y.Length).Select(i => Math.Sin(i) * 2).ToArray() : null;
+        return new Dataset(FeatureMatrix.FromRows(x), y, offset: shift);
+    }
+
+    [Theory]
+    [InlineData(true, true, false)]
+    [InlineData(false, true, true)]
+    [InlineData(true, false, true)]
+    [InlineData(false, false, false)]
+    public void A_problem_on_rows_read_in_place_is_the_problem_on_a_copy_of_them(bool intercept, bool standardize, bool weighted)
+    {
+        var (x, y) = RandomData.Make(29, 60, 5);
+        // Column 4 is constant on the chosen rows (and only there): excluded in the subset's problem with an intercept or standardization.
+        for (int i = 0; i < 60; i++) x[i][4] = i % 3 == 0 || i % 5 == 1 ? 2.5 : i;
+        var weights = weighted ? Enumerable.Range(0, 60).Select(i => 0.5 + i % 4).ToArray() : null;
+        var data = new Dataset(FeatureMatrix.FromRows(x), y, weights: weights, offset: Enumerable.Range(0, 60).Select(i => 0.1 * i).ToArray());
+        var rows = Enumerable.Range(0, 60).Where(i => i % 3 == 0 || i % 5 == 1).ToArray();
+        var fit = new FitOptions { FitIntercept = intercept, Standardize = standardize };
+        var copy = Problem.Build(CrossValidator.Subset(data, rows), fit);
+        var inPlace = Problem.BuildOnRows(data, fit, rows);
+        Assert.Equal(copy.N, inPlace.N);
+        Assert.Equal(copy.Design.Center, inPlace.Design.Center);
+        Assert.Equal(copy.Design.Scale, inPlace.Design.Scale);
+        Assert.Equal(copy.Design.NormSquaredOverN, inPlace.Design.NormSquaredOverN);
+        Assert.Equal(copy.Design.Excluded, inPlace.Design.Excluded);
+        Assert.Equal(copy.Design.Root, inPlace.Design.Root);
+        Assert.Equal(copy.CenteredTarget, inPlace.CenteredTarget);
+        Assert.Equal(copy.TargetMean, inPlace.TargetMean);
+        Assert.Equal(copy.TargetScale, inPlace.TargetScale);
+        Assert.Empty(inPlace.Design.X); // no rows of its own
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Cross_validation_from_fold_grams_equals_fits_on_each_folds_own_rows(bool standardize, bool offset)
+    {
+        var data = Tall(offset);
+        var fit = new FitOptions { Standardize = standardize, Tolerance = 1e-12, Penalty = Penalty.ElasticNet, L1Ratio = 0.7 };
+        var options = new CrossValidationOptions { Path = new PathOptions { Fit = fit, LambdaCount = 20 }, Folds = 5, Seed = 4 };
+        var cv = Regression.CrossValidate(data, options);
+        var folds = cv.FoldIds!.ToArray();
+        var grid = cv.Best.Lambdas.ToArray();
+        int n = data.Rows;
+        var total = new double[grid.Length];
+        for (int f = 0; f < 5; f++)
+        {
+            var train = CrossValidator.Subset(data, Enumerable.Range(0, n).Where(i => folds[i] != f).ToArray());
+            var test = CrossValidator.Subset(data, Enumerable.Range(0, n).Where(i => folds[i] == f).ToArray());
+            var path = Regression.Path(train, new PathOptions { Fit = fit, Lambdas = grid });
+            for (int l = 0; l < grid.Length; l++)
+            {
+                var predicted = test.Offset is { } o ? path.Model(l).Predict(test.Features, o.ToArray()) : path.Model(l).Predict(test.Features);
+                for (int i = 0; i < test.Rows; i++) total[l] += Math.Pow(test.Target[i] - predicted[i], 2);
+            }
+        }
+        for (int l = 0; l < grid.Length; l++)
+            Assert.Equal(total[l] / n, cv.Best.Mean[l], 1e-8 * total[l] / n);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cross_validation_from_fold_grams_does_not_depend_on_the_thread_count(bool offset)
+    {
+        var data = Tall(offset);
+        var options = new CrossValidationOptions { Path = new PathOptions { LambdaCount = 30 }, Folds = 6, Seed = 8 };
+        var parallel = Regression.CrossValidate(data, options);
+        CrossValidator.MaxParallelism = 1;
+        try
+        {
+            var serial = Regression.CrossValidate(data, options);
+            Assert.Equal(parallel.Best.Mean, serial.Best.Mean);
+            Assert.Equal(parallel.Best.StandardError, serial.Best.StandardError);
+            Assert.Equal(parallel.Best.LambdaMin, serial.Best.LambdaMin);
+        }
+        finally
+        {
+            CrossValidator.MaxParallelism = null;
+        }
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, true)]
@@ -149,7 +242,8 @@ public class FoldGramTests
         {
             var train = CrossValidator.Subset(data, Enumerable.Range(0, 150).Where(i => folds[i] != f).ToArray());
             var problem = Problem.Build(train, intercept, standardize);
-            var derived = grams.For(f, problem);
+            var moments = grams.For(f, problem);
+            var derived = new GramState(problem.Design, moments.Gram, moments.Xty, moments.YSquared);
             var direct = new GramState(problem.Design, problem.CenteredTarget);
             Assert.Equal(direct.YSquared, derived.YSquared, 1e-9 * direct.YSquared);
             for (int a = 0; a < 7; a++)

@@ -15,12 +15,14 @@ internal static class GramKernel
     private const int BlockRows = 512;
     private const int Tile = 4;
 
+    /// <param name="into">Where to write the result (m·m values at least; cleared first), for a caller that computes many; null for a new array.</param>
     /// <returns>The m x m Gram matrix, row-major, both triangles.</returns>
-    public static double[] Compute(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> xty)
+    public static double[] Compute(Design design, ReadOnlySpan<double> yc, int[] columns, Span<double> xty, double[]? into = null)
     {
         if (design.IsSparse) return Sparse(design, yc, columns, xty);
         int n = design.N, m = columns.Length;
-        var gram = new double[m * m];
+        var gram = into ?? new double[m * m];
+        if (into is not null) Array.Clear(into, 0, m * m);
         if (m == 0) return gram;
         xty.Clear();
         int rowsMax = Math.Min(BlockRows, Math.Max(n, 1));
@@ -83,7 +85,9 @@ internal static class GramKernel
         var values = design.X;
         var sums = design.WeightedSum!;
         var root = design.Root;
-        Parallel.For(0, m, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new double[n], (a, _, buffer) =>
+        // Each worker's scatter buffer (n values) is rented and returned clean: a sparse path polishes at many λ, and n
+        // values per worker per call would otherwise pile up as large-object garbage.
+        Parallel.For(0, m, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => RentZeroed(n), (a, _, buffer) =>
         {
             int ja = columns[a];
             for (int k = starts[ja]; k < starts[ja + 1]; k++)
@@ -102,10 +106,17 @@ internal static class GramKernel
             }
             for (int k = starts[ja]; k < starts[ja + 1]; k++) buffer[rows[k]] = 0;
             return buffer;
-        }, _ => { });
+        }, buffer => System.Buffers.ArrayPool<double>.Shared.Return(buffer));
         for (int a = 0; a < m; a++)
             for (int b = 0; b < a; b++) gram[b * m + a] = gram[a * m + b];
         return gram;
+    }
+
+    private static double[] RentZeroed(int n)
+    {
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max(n, 1));
+        Array.Clear(buffer, 0, n);
+        return buffer;
     }
 
     /// <summary>Columns padded up to a whole number of tiles: what a block for <see cref="AddProducts"/> must hold.</summary>
