@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Shrink.Solvers;
 
@@ -7,9 +9,11 @@ namespace Shrink.Solvers;
 /// X̃ᵀX̃ (and X̃ᵀỹ) over chosen columns. Dense designs: a symmetric rank-k update (SYRK) blocked as
 /// <see cref="GemmKernel"/> is. Rows are taken in chunks of <see cref="GemmKernel.Kc"/>; each chunk of every column is
 /// centred, scaled and multiplied by √w as it is packed (exact small pieces instead of raw cross-products minus
-/// n·mean², which cancel when means dwarf spreads) into panels of 8 columns, interleaved row by row. An 8 x 8 register
-/// tile then multiplies panel p by panel q for q ≤ p only: both sides of the product are the same packed panels, so a
-/// chunk is packed once, and only the tiles on or below the diagonal are computed, about half a general product.
+/// n·mean², which cancel when means dwarf spreads) into panels of 8 columns, interleaved row by row. A register tile
+/// then multiplies panel p by panel q for q ≤ p only: both sides of the product are the same packed panels, so a chunk
+/// is packed once, and only the tiles on or below the diagonal are computed, about half a general product. The tile
+/// is 16 x 8 with 512-bit vectors (two panels at once: on this AMD EPYC, 42 against 36 GFlop per CPU-second for the
+/// 8 x 8 of 256-bit vectors, same sums), 8 x 8 otherwise and on the diagonal.
 /// Each entry is summed over the rows of a chunk in one register lane, in order, and added to the result chunk after
 /// chunk in order, whatever the thread count: the result is deterministic.
 /// </summary>
@@ -63,7 +67,7 @@ internal static class GramKernel
         int panels = workspace.Panels;
         // Work items are bands of rows of the result (whole panels), heaviest first: the band ending at panel p holds
         // about p tiles per panel, so taking them in that order balances the threads.
-        int bandPanels = Math.Clamp(panels / (4 * threads), 1, GemmKernel.Mc / Mr);
+        int bandPanels = Math.Max(2, Math.Clamp(panels / (4 * threads), 1, GemmKernel.Mc / Mr) / 2 * 2); // whole pairs of panels
         int bands = (panels + bandPanels - 1) / bandPanels;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
 
@@ -115,26 +119,140 @@ internal static class GramKernel
                 column.Clear();
             }
         }
-        // Interleave: stores run in order through the panel, the 8 loads of a row come from 8 columns held in L1.
-        var panel = packed.AsSpan(g * chunk * Mr, chunk * Mr);
-        for (int k = 0; k < chunk; k++)
-            for (int u = 0; u < Mr; u++) panel[k * Mr + u] = columns[u * chunk + k];
+        Interleave(columns, chunk, packed.AsSpan(g * chunk * Mr, chunk * Mr));
+    }
+
+    /// <summary>panel[k·8 + u] = columns[u·chunk + k]: 8 columns of a chunk, interleaved row by row.</summary>
+    private static void Interleave(ReadOnlySpan<double> columns, int chunk, Span<double> panel)
+    {
+        ref double source = ref MemoryMarshal.GetReference(columns);
+        ref double target = ref MemoryMarshal.GetReference(panel);
+        int k = 0;
+        if (Avx.IsSupported)
+        {
+            // Four rows at a time: two 4 x 4 transposes (columns 0-3, then 4-7) by unpacks and 128-bit lane swaps.
+            for (; k + 4 <= chunk; k += 4)
+            {
+                for (int half = 0; half < 2; half++)
+                {
+                    ref double c0 = ref Unsafe.Add(ref source, (4 * half) * chunk + k);
+                    var r0 = Vector256.LoadUnsafe(ref c0);
+                    var r1 = Vector256.LoadUnsafe(ref c0, (nuint)chunk);
+                    var r2 = Vector256.LoadUnsafe(ref c0, (nuint)(2 * chunk));
+                    var r3 = Vector256.LoadUnsafe(ref c0, (nuint)(3 * chunk));
+                    var t0 = Avx.UnpackLow(r0, r1);   // r0[0] r1[0] r0[2] r1[2]
+                    var t1 = Avx.UnpackHigh(r0, r1);  // r0[1] r1[1] r0[3] r1[3]
+                    var t2 = Avx.UnpackLow(r2, r3);
+                    var t3 = Avx.UnpackHigh(r2, r3);
+                    ref double row = ref Unsafe.Add(ref target, k * Mr + 4 * half);
+                    Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref row);                 // row k
+                    Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref row, Mr);             // row k + 1
+                    Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref row, 2 * Mr);         // row k + 2
+                    Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref row, 3 * Mr);         // row k + 3
+                }
+            }
+        }
+        for (; k < chunk; k++)
+            for (int u = 0; u < Mr; u++) Unsafe.Add(ref target, k * Mr + u) = Unsafe.Add(ref source, u * chunk + k);
     }
 
     /// <summary>The tiles on or below the diagonal in panels band·bandPanels.., added into gram for one chunk.</summary>
     private static void Band(int band, int bandPanels, int chunk, int m, double[] packed, double[] gram)
     {
-        int p0 = band * bandPanels, p1 = Math.Min(p0 + bandPanels, (m + Mr - 1) / Mr);
+        int panels = (m + Mr - 1) / Mr;
+        int p0 = band * bandPanels, p1 = Math.Min(p0 + bandPanels, panels);
+        bool wide = Vector512.IsHardwareAccelerated;
         // Panel q outside, the band's panels inside: q's chunk x 8 values stay in L1 while the band streams by.
         for (int q = 0; q < p1; q++)
         {
             int j0 = q * Mr, width = Math.Min(Mr, m - j0);
-            for (int p = Math.Max(p0, q); p < p1; p++)
+            for (int p = p0; p < p1; p += 2)
             {
-                int i0 = p * Mr;
-                Tile(chunk, packed, p * chunk * Mr, q * chunk * Mr, gram, m, i0, j0, Math.Min(Mr, m - i0), width);
+                // With 512-bit vectors the panels p, p + 1 go together through a 16 x 8 tile (same sums, half the
+                // instructions); it covers q ≤ p, and the one tile (p + 1, p + 1) left on the diagonal is an 8 x 8.
+                if (wide && p + 1 < p1 && q <= p)
+                {
+                    Tile16(chunk, packed, p * chunk * Mr, q * chunk * Mr, gram, m, p * Mr, j0, Math.Min(2 * Mr, m - p * Mr), width);
+                    continue;
+                }
+                for (int r = Math.Max(p, q); r < Math.Min(p + 2, p1); r++)
+                    Tile(chunk, packed, r * chunk * Mr, q * chunk * Mr, gram, m, r * Mr, j0, Math.Min(Mr, m - r * Mr), width);
             }
         }
+    }
+
+    /// <summary>
+    /// C[i0.., j0..] (tall x width of a 16 x 8 tile) += (panels p, p + 1)·panel qᵀ over chunk, the two left panels
+    /// adjacent in <paramref name="packed"/> from aOffset; per entry the same sum in the same order as <see cref="Tile"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile16(int chunk, double[] packed, int aOffset, int bOffset, double[] c, int ldc, int i0, int j0, int tall, int width)
+    {
+        ref double ak = ref packed[aOffset];
+        ref double bk = ref packed[bOffset];
+        int next = chunk * Mr; // from panel p to panel p + 1
+        var c00 = Vector512<double>.Zero; var c10 = c00;
+        var c01 = c00; var c11 = c00;
+        var c02 = c00; var c12 = c00;
+        var c03 = c00; var c13 = c00;
+        var c04 = c00; var c14 = c00;
+        var c05 = c00; var c15 = c00;
+        var c06 = c00; var c16 = c00;
+        var c07 = c00; var c17 = c00;
+        for (int k = 0; k < chunk; k++)
+        {
+            var a0 = Vector512.LoadUnsafe(ref ak);
+            var a1 = Vector512.LoadUnsafe(ref ak, (nuint)next);
+            var b = Vector512.Create(bk);
+            c00 = Vector512.FusedMultiplyAdd(a0, b, c00); c10 = Vector512.FusedMultiplyAdd(a1, b, c10);
+            b = Vector512.Create(Unsafe.Add(ref bk, 1));
+            c01 = Vector512.FusedMultiplyAdd(a0, b, c01); c11 = Vector512.FusedMultiplyAdd(a1, b, c11);
+            b = Vector512.Create(Unsafe.Add(ref bk, 2));
+            c02 = Vector512.FusedMultiplyAdd(a0, b, c02); c12 = Vector512.FusedMultiplyAdd(a1, b, c12);
+            b = Vector512.Create(Unsafe.Add(ref bk, 3));
+            c03 = Vector512.FusedMultiplyAdd(a0, b, c03); c13 = Vector512.FusedMultiplyAdd(a1, b, c13);
+            b = Vector512.Create(Unsafe.Add(ref bk, 4));
+            c04 = Vector512.FusedMultiplyAdd(a0, b, c04); c14 = Vector512.FusedMultiplyAdd(a1, b, c14);
+            b = Vector512.Create(Unsafe.Add(ref bk, 5));
+            c05 = Vector512.FusedMultiplyAdd(a0, b, c05); c15 = Vector512.FusedMultiplyAdd(a1, b, c15);
+            b = Vector512.Create(Unsafe.Add(ref bk, 6));
+            c06 = Vector512.FusedMultiplyAdd(a0, b, c06); c16 = Vector512.FusedMultiplyAdd(a1, b, c16);
+            b = Vector512.Create(Unsafe.Add(ref bk, 7));
+            c07 = Vector512.FusedMultiplyAdd(a0, b, c07); c17 = Vector512.FusedMultiplyAdd(a1, b, c17);
+            ak = ref Unsafe.Add(ref ak, Mr);
+            bk = ref Unsafe.Add(ref bk, Mr);
+        }
+        if (tall == 2 * Mr && width == Mr)
+        {
+            Accumulate(c, (j0 + 0) * ldc + i0, c00, c10);
+            Accumulate(c, (j0 + 1) * ldc + i0, c01, c11);
+            Accumulate(c, (j0 + 2) * ldc + i0, c02, c12);
+            Accumulate(c, (j0 + 3) * ldc + i0, c03, c13);
+            Accumulate(c, (j0 + 4) * ldc + i0, c04, c14);
+            Accumulate(c, (j0 + 5) * ldc + i0, c05, c15);
+            Accumulate(c, (j0 + 6) * ldc + i0, c06, c16);
+            Accumulate(c, (j0 + 7) * ldc + i0, c07, c17);
+            return;
+        }
+        Span<double> tile = stackalloc double[2 * Mr * Mr];
+        c00.CopyTo(tile[0..]); c10.CopyTo(tile[8..]);
+        c01.CopyTo(tile[16..]); c11.CopyTo(tile[24..]);
+        c02.CopyTo(tile[32..]); c12.CopyTo(tile[40..]);
+        c03.CopyTo(tile[48..]); c13.CopyTo(tile[56..]);
+        c04.CopyTo(tile[64..]); c14.CopyTo(tile[72..]);
+        c05.CopyTo(tile[80..]); c15.CopyTo(tile[88..]);
+        c06.CopyTo(tile[96..]); c16.CopyTo(tile[104..]);
+        c07.CopyTo(tile[112..]); c17.CopyTo(tile[120..]);
+        for (int v = 0; v < width; v++)
+            for (int u = 0; u < tall; u++) c[(j0 + v) * ldc + i0 + u] += tile[v * 2 * Mr + u];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(double[] c, int offset, Vector512<double> low, Vector512<double> high)
+    {
+        ref double target = ref c[offset];
+        (Vector512.LoadUnsafe(ref target) + low).StoreUnsafe(ref target);
+        (Vector512.LoadUnsafe(ref target, 8) + high).StoreUnsafe(ref target, 8);
     }
 
     /// <summary>C[i0.., j0..] (tall x width of the 8 x 8 tile, column-major, leading dimension ldc) += panel·panelᵀ over chunk.</summary>
