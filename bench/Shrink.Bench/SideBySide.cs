@@ -99,6 +99,7 @@ internal static class SideBySide
                     var result = Regression.CrossValidate(data, cvOptions, progress.Step);
                     double seconds = progress.Stop();
                     json.WriteNumber("seconds", seconds);
+                json.WriteNumber("cpu_seconds", progress.CpuSeconds);
                     json.WriteNumber("lambda_min", result.Best.LambdaMin);
                     WriteDiagnostics(json, result.Best.Path, eps, warmup);
                     if (trace) Trace(result.Best.Path, null);
@@ -111,6 +112,7 @@ internal static class SideBySide
                     double seconds = progress.Stop();
                     if (trace) Trace(path, progress.Laps);
                     json.WriteNumber("seconds", seconds);
+                json.WriteNumber("cpu_seconds", progress.CpuSeconds);
                     json.WriteStartArray("lambdas");
                     foreach (double lambda in path.Lambdas) json.WriteNumberValue(lambda);
                     json.WriteEndArray();
@@ -138,6 +140,7 @@ internal static class SideBySide
                 var result = Regression.CrossValidate(data, cvOptions, progress.Step);
                 double seconds = progress.Stop();
                 json.WriteNumber("seconds", seconds);
+                json.WriteNumber("cpu_seconds", progress.CpuSeconds);
                 json.WriteNumber("lambda_min", result.Best.LambdaMin);
                 WriteDiagnostics(json, result.Best.Path, eps: null, warmup);
             }
@@ -168,13 +171,21 @@ internal static class SideBySide
     /// </summary>
     private sealed class Progress(bool live, int total)
     {
+        private readonly TimeSpan _cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly List<double> _laps = [];
+
+        /// <summary>
+        /// CPU seconds of the whole process (all threads) during the fit: on a shared machine, where wall time swings with
+        /// other work, this moves much less, so it is what A/B comparisons of one change should look at.
+        /// </summary>
+        public double CpuSeconds { get; private set; }
 
         /// <summary>Stops the clock; the fit's seconds.</summary>
         public double Stop()
         {
             _clock.Stop();
+            CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - _cpuStart).TotalSeconds;
             return _clock.Elapsed.TotalSeconds;
         }
 

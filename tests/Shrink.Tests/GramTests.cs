@@ -220,14 +220,19 @@ public class IncrementalCholeskyTests
             var order = factor.Order.ToArray();
             int m = order.Length;
             var b = Enumerable.Range(0, m).Select(i => 1.0 + i).ToArray();
-            var x0 = (double[])b.Clone();
-            Assert.True(factor.Solve(state, x0, shift));
-            // Residual of (G_SS + shift·I)·x = b, computed directly from the Gram columns.
-            for (int u = 0; u < m; u++)
+            // Conjugate gradients from nothing and from a guess (what coordinate descent leaves) end at the same solution.
+            double[][] starts = [new double[m], Enumerable.Range(0, m).Select(i => 0.3 * i - 1).ToArray()];
+            foreach (var start in starts)
             {
-                double s = shift * x0[u];
-                for (int v = 0; v < m; v++) s += state.Column(order[v])[order[u]] * x0[v];
-                Assert.Equal(b[u], s, 1e-9);
+                var x0 = (double[])b.Clone();
+                Assert.True(factor.Solve(state, x0, shift, start));
+                // Residual of (G_SS + shift·I)·x = b, computed directly from the Gram columns.
+                for (int u = 0; u < m; u++)
+                {
+                    double s = shift * x0[u];
+                    for (int v = 0; v < m; v++) s += state.Column(order[v])[order[u]] * x0[v];
+                    Assert.Equal(b[u], s, 1e-9);
+                }
             }
         }
     }
