@@ -176,9 +176,61 @@ internal static class GramKernel
                     continue;
                 }
                 for (int r = Math.Max(p, q); r < Math.Min(p + 2, p1); r++)
-                    Tile(chunk, packed, r * chunk * Mr, q * chunk * Mr, gram, m, r * Mr, j0, Math.Min(Mr, m - r * Mr), width);
+                {
+                    int aOffset = r * chunk * Mr, bOffset = q * chunk * Mr, i0 = r * Mr, tall = Math.Min(Mr, m - r * Mr);
+                    if (ManyRegisters)
+                    {
+                        Tile(chunk, packed, aOffset, bOffset, gram, m, i0, j0, tall, width);
+                    }
+                    else
+                    {
+                        // 16 vector registers only (no AVX-512): the 8 x 8 tile's 16 accumulators would spill.
+                        HalfTile(chunk, packed, aOffset, bOffset, gram, m, i0, j0, tall, Math.Min(width, Mr / 2));
+                        if (width > Mr / 2) HalfTile(chunk, packed, aOffset, bOffset + Mr / 2, gram, m, i0, j0 + Mr / 2, tall, width - Mr / 2);
+                    }
+                }
             }
         }
+    }
+
+    /// <summary>AVX-512's 32 vector registers (EVEX encoding) hold the 8 x 8 tile's 16 accumulators without spilling.</summary>
+    private static readonly bool ManyRegisters = Avx512F.VL.IsSupported || !Vector256.IsHardwareAccelerated;
+
+    /// <summary>
+    /// C[i0.., j0..] (tall x width ≤ 4) += panel p · 4 columns of panel q (from bOffset, stride 8) over chunk: the 8 x 4
+    /// tile for 16-register machines; per entry the same sum in the same order as <see cref="Tile"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HalfTile(int chunk, double[] packed, int aOffset, int bOffset, double[] c, int ldc, int i0, int j0, int tall, int width)
+    {
+        ref double ak = ref packed[aOffset];
+        ref double bk = ref packed[bOffset];
+        var c00 = Vector256<double>.Zero; var c10 = c00;
+        var c01 = c00; var c11 = c00;
+        var c02 = c00; var c12 = c00;
+        var c03 = c00; var c13 = c00;
+        for (int k = 0; k < chunk; k++)
+        {
+            var a0 = Vector256.LoadUnsafe(ref ak);
+            var a1 = Vector256.LoadUnsafe(ref ak, 4);
+            var b = Vector256.Create(bk);
+            c00 = Vector256.FusedMultiplyAdd(a0, b, c00); c10 = Vector256.FusedMultiplyAdd(a1, b, c10);
+            b = Vector256.Create(Unsafe.Add(ref bk, 1));
+            c01 = Vector256.FusedMultiplyAdd(a0, b, c01); c11 = Vector256.FusedMultiplyAdd(a1, b, c11);
+            b = Vector256.Create(Unsafe.Add(ref bk, 2));
+            c02 = Vector256.FusedMultiplyAdd(a0, b, c02); c12 = Vector256.FusedMultiplyAdd(a1, b, c12);
+            b = Vector256.Create(Unsafe.Add(ref bk, 3));
+            c03 = Vector256.FusedMultiplyAdd(a0, b, c03); c13 = Vector256.FusedMultiplyAdd(a1, b, c13);
+            ak = ref Unsafe.Add(ref ak, Mr);
+            bk = ref Unsafe.Add(ref bk, Mr);
+        }
+        Span<double> tile = stackalloc double[Mr * 4];
+        c00.CopyTo(tile[0..]); c10.CopyTo(tile[4..]);
+        c01.CopyTo(tile[8..]); c11.CopyTo(tile[12..]);
+        c02.CopyTo(tile[16..]); c12.CopyTo(tile[20..]);
+        c03.CopyTo(tile[24..]); c13.CopyTo(tile[28..]);
+        for (int v = 0; v < width; v++)
+            for (int u = 0; u < tall; u++) c[(j0 + v) * ldc + i0 + u] += tile[v * Mr + u];
     }
 
     /// <summary>
