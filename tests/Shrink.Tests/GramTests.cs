@@ -30,6 +30,107 @@ public class GramTests
         }
     }
 
+    /// <summary>
+    /// The packed symmetric kernel against a plain double loop over x̃ = √w·(x − c)/s, across its edges: m not a whole
+    /// number of 8-column panels, fewer rows than a chunk, rows not a whole number of chunks, enough work for the
+    /// parallel path; with weights, and a column of mean 1e6 and spread 1e-2 (whose raw cross-products minus n·mean²
+    /// would keep no correct digit).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, false)]
+    [InlineData(3, 2, true)]
+    [InlineData(7, 9, false)]
+    [InlineData(255, 17, true)]
+    [InlineData(256, 8, false)]
+    [InlineData(257, 23, true)]
+    [InlineData(600, 41, false)]
+    [InlineData(1100, 70, true)]
+    [InlineData(2049, 131, true)]
+    public void Packed_gram_equals_a_naive_double_loop(int n, int m, bool weighted)
+    {
+        var design = AwkwardDesign(n, m, weighted, seed: n + 7 * m);
+        var rng = new Random(m);
+        var y = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        var columns = Enumerable.Range(0, m).Reverse().ToArray(); // any order of the design's columns
+        var xty = new double[m];
+        var gram = GramKernel.Compute(design, y, columns, xty);
+        var t = columns.Select(j => Enumerable.Range(0, n).Select(i => (design.X[j * n + i] - design.Center[j]) / design.Scale[j] * (design.Root?[i] ?? 1)).ToArray()).ToArray();
+        for (int a = 0; a < m; a++)
+        {
+            var (dot, size) = Naive(t[a], y);
+            Assert.True(Math.Abs(xty[a] - dot) <= Relative * size, $"xty[{a}] = {xty[a]}, expected {dot}");
+            for (int b = 0; b < m; b++)
+            {
+                (dot, size) = Naive(t[a], t[b]);
+                Assert.True(Math.Abs(gram[a * m + b] - dot) <= Relative * size, $"G[{a},{b}] = {gram[a * m + b]}, expected {dot}");
+                Assert.Equal(gram[a * m + b], gram[b * m + a]); // exactly symmetric
+            }
+        }
+    }
+
+    /// <summary>The thread count changes who computes each tile, never the order of any entry's sum.</summary>
+    [Theory]
+    [InlineData(3000, 97)]
+    [InlineData(700, 260)]
+    public void Packed_gram_is_identical_whatever_the_thread_count(int n, int m)
+    {
+        var design = AwkwardDesign(n, m, weighted: true, seed: 3);
+        var rng = new Random(5);
+        var y = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        double[]? first = null, firstXty = null;
+        foreach (int threads in new[] { 1, 2, 3, 8 })
+        {
+            var gram = new double[m * m];
+            var xty = new double[m];
+            GramKernel.Syrk(n, m, (a, start, target) => design.Transformed(a, start, target), gram, new GramKernel.Workspace(m), y, xty, threads);
+            if (first is null)
+            {
+                (first, firstXty) = (gram, xty);
+                continue;
+            }
+            Assert.Equal(first, gram);
+            Assert.Equal(firstXty, xty);
+        }
+    }
+
+    private const double Relative = 1e-12;
+
+    /// <summary>Σ u·v and Σ |u·v| (the scale a rounding error is measured against).</summary>
+    private static (double Dot, double Size) Naive(double[] u, double[] v)
+    {
+        double dot = 0, size = 0;
+        for (int i = 0; i < u.Length; i++)
+        {
+            dot += u[i] * v[i];
+            size += Math.Abs(u[i] * v[i]);
+        }
+        return (dot, size + double.Epsilon);
+    }
+
+    /// <summary>Gaussian columns with varied centres and scales; column 1 has mean 1e6 and spread 1e-2.</summary>
+    private static Design AwkwardDesign(int n, int m, bool weighted, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new double[n * m];
+        var center = new double[m];
+        var scale = new double[m];
+        for (int j = 0; j < m; j++)
+        {
+            double mean = j == 1 ? 1e6 : 3 * RandomData.Gaussian(rng), spread = j == 1 ? 1e-2 : 0.5 + rng.NextDouble();
+            for (int i = 0; i < n; i++) x[j * n + i] = mean + spread * RandomData.Gaussian(rng);
+            center[j] = x.AsSpan(j * n, n).ToArray().Average();
+            scale[j] = j == 1 ? 1 : spread; // column 1 left unscaled: its products stay about 1e-4
+        }
+        double[]? root = null;
+        if (weighted)
+        {
+            var w = Enumerable.Range(0, n).Select(_ => 2 * rng.NextDouble()).ToArray();
+            w[0] = 0; // a row that counts for nothing
+            root = w.Select(Math.Sqrt).ToArray();
+        }
+        return new Design { X = x, N = n, P = m, Center = center, Scale = scale, NormSquaredOverN = new double[m], Excluded = new bool[m], Root = root };
+    }
+
     [Theory]
     [InlineData(Penalty.Lasso, null, true, true)]
     [InlineData(Penalty.ElasticNet, 0.3, true, true)]
