@@ -12,8 +12,10 @@ namespace Shrink.Solvers;
 /// n·mean², which cancel when means dwarf spreads) into panels of 8 columns, interleaved row by row. A register tile
 /// then multiplies panel p by panel q for q ≤ p only: both sides of the product are the same packed panels, so a chunk
 /// is packed once, and only the tiles on or below the diagonal are computed, about half a general product. The tile
-/// is 16 x 8 with 512-bit vectors (two panels at once: on this AMD EPYC, 42 against 36 GFlop per CPU-second for the
-/// 8 x 8 of 256-bit vectors, same sums), 8 x 8 otherwise and on the diagonal.
+/// is 8 x 8 of 256-bit vectors (two 8 x 4 halves without AVX-512's extra registers). A 16 x 8 tile of 512-bit vectors
+/// was faster once profile-guided recompilation had run (42 against 36 GFlop per CPU-second), but compiled once without
+/// profile data, as a first call and the tool with tiered compilation off get it, the JIT kept its accumulators in
+/// memory and it ran at a third of the speed; so it is not used.
 /// Each entry is summed over the rows of a chunk in one register lane, in order, and added to the result chunk after
 /// chunk in order, whatever the thread count: the result is deterministic.
 /// </summary>
@@ -163,40 +165,33 @@ internal static class GramKernel
     {
         int panels = (m + Mr - 1) / Mr;
         int p0 = band * bandPanels, p1 = Math.Min(p0 + bandPanels, panels);
-        bool wide = Vector512.IsHardwareAccelerated;
         // Panel q outside, the band's panels inside: q's chunk x 8 values stay in L1 while the band streams by.
         for (int q = 0; q < p1; q++)
         {
             int j0 = q * Mr, width = Math.Min(Mr, m - j0);
-            for (int p = p0; p < p1; p += 2)
+            for (int r = Math.Max(p0, q); r < p1; r++)
             {
-                // With 512-bit vectors the panels p, p + 1 go together through a 16 x 8 tile (same sums, half the
-                // instructions); it covers q ≤ p, and the one tile (p + 1, p + 1) left on the diagonal is an 8 x 8.
-                if (wide && p + 1 < p1 && q <= p)
+                int aOffset = r * chunk * Mr, bOffset = q * chunk * Mr, i0 = r * Mr, tall = Math.Min(Mr, m - r * Mr);
+                if (ManyRegisters)
                 {
-                    Tile16(chunk, packed, p * chunk * Mr, q * chunk * Mr, gram, m, p * Mr, j0, Math.Min(2 * Mr, m - p * Mr), width);
-                    continue;
+                    Tile(chunk, packed, aOffset, bOffset, gram, m, i0, j0, tall, width);
                 }
-                for (int r = Math.Max(p, q); r < Math.Min(p + 2, p1); r++)
+                else
                 {
-                    int aOffset = r * chunk * Mr, bOffset = q * chunk * Mr, i0 = r * Mr, tall = Math.Min(Mr, m - r * Mr);
-                    if (ManyRegisters)
-                    {
-                        Tile(chunk, packed, aOffset, bOffset, gram, m, i0, j0, tall, width);
-                    }
-                    else
-                    {
-                        // 16 vector registers only (no AVX-512): the 8 x 8 tile's 16 accumulators would spill.
-                        HalfTile(chunk, packed, aOffset, bOffset, gram, m, i0, j0, tall, Math.Min(width, Mr / 2));
-                        if (width > Mr / 2) HalfTile(chunk, packed, aOffset, bOffset + Mr / 2, gram, m, i0, j0 + Mr / 2, tall, width - Mr / 2);
-                    }
+                    // 16 vector registers only (no AVX-512): the 8 x 8 tile's 16 accumulators would spill.
+                    HalfTile(chunk, packed, aOffset, bOffset, gram, m, i0, j0, tall, Math.Min(width, Mr / 2));
+                    if (width > Mr / 2) HalfTile(chunk, packed, aOffset, bOffset + Mr / 2, gram, m, i0, j0 + Mr / 2, tall, width - Mr / 2);
                 }
             }
         }
     }
 
-    /// <summary>AVX-512's 32 vector registers (EVEX encoding) hold the 8 x 8 tile's 16 accumulators without spilling.</summary>
-    private static readonly bool ManyRegisters = Avx512F.VL.IsSupported || !Vector256.IsHardwareAccelerated;
+    /// <summary>
+    /// AVX-512's 32 vector registers (EVEX encoding) hold the 8 x 8 tile's 16 accumulators without spilling. A property
+    /// of JIT-time constants, not a static readonly field: compiled before the class is initialized (tiered compilation
+    /// off), a field would be a load and a branch in the loop.
+    /// </summary>
+    private static bool ManyRegisters => Avx512F.VL.IsSupported || !Vector256.IsHardwareAccelerated;
 
     /// <summary>
     /// C[i0.., j0..] (tall x width ≤ 4) += panel p · 4 columns of panel q (from bOffset, stride 8) over chunk: the 8 x 4
@@ -233,80 +228,6 @@ internal static class GramKernel
         c03.CopyTo(tile[24..]); c13.CopyTo(tile[28..]);
         for (int v = 0; v < width; v++)
             for (int u = 0; u < tall; u++) c[(j0 + v) * ldc + i0 + u] += tile[v * Mr + u];
-    }
-
-    /// <summary>
-    /// C[i0.., j0..] (tall x width of a 16 x 8 tile) += (panels p, p + 1)·panel qᵀ over chunk, the two left panels
-    /// adjacent in <paramref name="packed"/> from aOffset; per entry the same sum in the same order as <see cref="Tile"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile16(int chunk, double[] packed, int aOffset, int bOffset, double[] c, int ldc, int i0, int j0, int tall, int width)
-    {
-        ref double ak = ref packed[aOffset];
-        ref double bk = ref packed[bOffset];
-        int next = chunk * Mr; // from panel p to panel p + 1
-        var c00 = Vector512<double>.Zero; var c10 = c00;
-        var c01 = c00; var c11 = c00;
-        var c02 = c00; var c12 = c00;
-        var c03 = c00; var c13 = c00;
-        var c04 = c00; var c14 = c00;
-        var c05 = c00; var c15 = c00;
-        var c06 = c00; var c16 = c00;
-        var c07 = c00; var c17 = c00;
-        for (int k = 0; k < chunk; k++)
-        {
-            var a0 = Vector512.LoadUnsafe(ref ak);
-            var a1 = Vector512.LoadUnsafe(ref ak, (nuint)next);
-            var b = Vector512.Create(bk);
-            c00 = Vector512.FusedMultiplyAdd(a0, b, c00); c10 = Vector512.FusedMultiplyAdd(a1, b, c10);
-            b = Vector512.Create(Unsafe.Add(ref bk, 1));
-            c01 = Vector512.FusedMultiplyAdd(a0, b, c01); c11 = Vector512.FusedMultiplyAdd(a1, b, c11);
-            b = Vector512.Create(Unsafe.Add(ref bk, 2));
-            c02 = Vector512.FusedMultiplyAdd(a0, b, c02); c12 = Vector512.FusedMultiplyAdd(a1, b, c12);
-            b = Vector512.Create(Unsafe.Add(ref bk, 3));
-            c03 = Vector512.FusedMultiplyAdd(a0, b, c03); c13 = Vector512.FusedMultiplyAdd(a1, b, c13);
-            b = Vector512.Create(Unsafe.Add(ref bk, 4));
-            c04 = Vector512.FusedMultiplyAdd(a0, b, c04); c14 = Vector512.FusedMultiplyAdd(a1, b, c14);
-            b = Vector512.Create(Unsafe.Add(ref bk, 5));
-            c05 = Vector512.FusedMultiplyAdd(a0, b, c05); c15 = Vector512.FusedMultiplyAdd(a1, b, c15);
-            b = Vector512.Create(Unsafe.Add(ref bk, 6));
-            c06 = Vector512.FusedMultiplyAdd(a0, b, c06); c16 = Vector512.FusedMultiplyAdd(a1, b, c16);
-            b = Vector512.Create(Unsafe.Add(ref bk, 7));
-            c07 = Vector512.FusedMultiplyAdd(a0, b, c07); c17 = Vector512.FusedMultiplyAdd(a1, b, c17);
-            ak = ref Unsafe.Add(ref ak, Mr);
-            bk = ref Unsafe.Add(ref bk, Mr);
-        }
-        if (tall == 2 * Mr && width == Mr)
-        {
-            Accumulate(c, (j0 + 0) * ldc + i0, c00, c10);
-            Accumulate(c, (j0 + 1) * ldc + i0, c01, c11);
-            Accumulate(c, (j0 + 2) * ldc + i0, c02, c12);
-            Accumulate(c, (j0 + 3) * ldc + i0, c03, c13);
-            Accumulate(c, (j0 + 4) * ldc + i0, c04, c14);
-            Accumulate(c, (j0 + 5) * ldc + i0, c05, c15);
-            Accumulate(c, (j0 + 6) * ldc + i0, c06, c16);
-            Accumulate(c, (j0 + 7) * ldc + i0, c07, c17);
-            return;
-        }
-        Span<double> tile = stackalloc double[2 * Mr * Mr];
-        c00.CopyTo(tile[0..]); c10.CopyTo(tile[8..]);
-        c01.CopyTo(tile[16..]); c11.CopyTo(tile[24..]);
-        c02.CopyTo(tile[32..]); c12.CopyTo(tile[40..]);
-        c03.CopyTo(tile[48..]); c13.CopyTo(tile[56..]);
-        c04.CopyTo(tile[64..]); c14.CopyTo(tile[72..]);
-        c05.CopyTo(tile[80..]); c15.CopyTo(tile[88..]);
-        c06.CopyTo(tile[96..]); c16.CopyTo(tile[104..]);
-        c07.CopyTo(tile[112..]); c17.CopyTo(tile[120..]);
-        for (int v = 0; v < width; v++)
-            for (int u = 0; u < tall; u++) c[(j0 + v) * ldc + i0 + u] += tile[v * 2 * Mr + u];
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(double[] c, int offset, Vector512<double> low, Vector512<double> high)
-    {
-        ref double target = ref c[offset];
-        (Vector512.LoadUnsafe(ref target) + low).StoreUnsafe(ref target);
-        (Vector512.LoadUnsafe(ref target, 8) + high).StoreUnsafe(ref target, 8);
     }
 
     /// <summary>C[i0.., j0..] (tall x width of the 8 x 8 tile, column-major, leading dimension ldc) += panel·panelᵀ over chunk.</summary>
