@@ -163,4 +163,16 @@ public class CsvReaderTests
         Assert.Equal([1.0, 3, 5], data.Features.Column(0).ToArray());
         Assert.Equal([2.0, 4, 6], data.Target);
     }
+
+    [Fact]
+    public void The_tool_reports_the_bytes_it_read_and_the_rate()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("data.csv", Table(3_000, 6).Text);
+        var json = System.Text.Json.JsonDocument.Parse(Shell.Run("path", path, "--target", "y", "--n-lambda", "5", "--json").Stdout).RootElement;
+        Assert.Equal("in-memory", json.GetProperty("mode").GetString());
+        Assert.Equal(new FileInfo(path).Length, json.GetProperty("bytes_read").GetInt64());
+        var text = Shell.Run("path", path, "--target", "y", "--n-lambda", "5");
+        Assert.Matches(@"in memory: 3,000 rows, 4 features read in [0-9.]+ s \([0-9.]+ MB/s, [0-9.]+ MB\)", text.Stdout);
+    }
 }
