@@ -137,7 +137,7 @@ public static partial class CsvData
     /// <summary>How to read a source twice (its header, then its rows) and about how many rows it has.</summary>
     /// <remarks>
     /// The header is read by a first reader (as an ordinary row, see <see cref="Reader"/>) and checked; the rows by a
-    /// second, with Sep's header on, because Sep's parallel enumeration starts after its own header.
+    /// second, with Sep's header on: Sep's parallel enumeration starts at a reader's first row or right after its header.
     /// </remarks>
     private sealed record Source(Func<bool, SepReader> Open, Func<long> EstimateRows)
     {
@@ -151,7 +151,7 @@ public static partial class CsvData
 
     /// <summary>
     /// Rows in a file, about: its size over the mean length of the lines in its first megabyte (exact when that is the
-    /// whole file). The reader grows past a low guess and trims a high one, so this only saves copies.
+    /// whole file). The reader grows past a low guess and closes up after a high one, so this only saves copies.
     /// </summary>
     private static long EstimateFileRows(string path)
     {
@@ -187,11 +187,11 @@ public static partial class CsvData
             int[] selected = select(header);
             int width = selected.Length;
 
-            // Sep splits the rows on this thread and hands batches of them to workers, which parse the numbers; the
+            // Sep splits the text into rows a batch at a time, and the workers parse the numbers of a batch each; the
             // rows come back in file order, so the first bad row in the file is the one reported and the values do
             // not depend on the thread count. Each kept row goes straight into the column-major array the solvers
             // read (column k at k * capacity), with no row-major copy to transpose; its rows are closed up at the end.
-            int capacity = (int)Math.Min(Math.Max(source.EstimateRows(), 16), Array.MaxLength / width);
+            int capacity = (int)Math.Min(Math.Max(source.EstimateRows(), 16), Array.MaxLength / Math.Max(width, 1));
             var values = GC.AllocateUninitializedArray<double>(width * capacity);
             int rowsKept = 0, dropped = 0, missing = 0, dataRows = 0;
             string? firstMissing = null;
