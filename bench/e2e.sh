@@ -20,7 +20,8 @@
 # It publishes the tool (`dotnet publish -c Release src/Shrink.Cli`, ReadyToRun as the project sets it) into a
 # temporary folder, then, REPEATS times round-robin: the whole `shrink path` process and one Rscript
 # process per reader (bench/e2e.R), each under GNU time (wall, user, sys, peak RSS). Shrink's line adds its own
-# read and fit seconds and the bytes read (from its --json timing); R's, its read and fit seconds. Before the
+# read and fit seconds, the bytes read and the CPU time the read took (from its --json); R's, its read and fit
+# seconds. Before the
 # repeats, both run once on a tiny file (the first 20 rows and 3 features of DATA): their fixed start-up cost.
 # Each run's line goes to OUT/e2e-TOOL-REP.json, the machine to OUT/machine.txt, the medians and ratios to
 # OUT/summary.md (also printed).
@@ -102,7 +103,7 @@ line = {"tool": tool, "reader": reader, "wall_seconds": float(wall), "cpu_second
 out = open(file + ".out").read()
 if tool == "shrink":
     r = json.loads(out)
-    line.update(read_seconds=r["timing"]["read_seconds"], fit_seconds=r["timing"]["fit_seconds"], bytes_read=r.get("bytes_read"),
+    line.update(read_seconds=r["timing"]["read_seconds"], read_cpu_seconds=r.get("read_cpu_seconds"), fit_seconds=r["timing"]["fit_seconds"], bytes_read=r.get("bytes_read"),
                 lambdas=len(r["lambdas"]), lambda_max=r["lambdas"][0], nnz_last=int(r["nnz"][-1]),
                 worst_gap=max(r["duality_gaps"]))
 else:
@@ -148,6 +149,9 @@ for (name, rs) in rows[1:]:
     print(f"Shrink / ({name}): wall {med(shrink, 'wall_seconds') / med(rs, 'wall_seconds'):.3f}, CPU {med(shrink, 'cpu_seconds') / med(rs, 'cpu_seconds'):.3f} (target: wall at most 0.2).")
 rates = [size / r["read_seconds"] / 1e6 for r in shrink]
 print(f"\nShrink's CSV reading: median {statistics.median(rates):.0f} MB/s (file size over its own read clock; runs: {', '.join(f'{x:.0f}' for x in rates)}; target 300 MB/s).")
+cpu = [r["read_cpu_seconds"] for r in shrink if r.get("read_cpu_seconds")]
+if cpu:
+    print(f"Its reading CPU time (all threads): median {statistics.median(cpu):.3f} s, {size / statistics.median(cpu) / 1e6:.0f} MB per CPU-second.")
 tiny = runs("e2e-tiny-*.json")
 print("Tiny file (20 rows, 3 features; the fixed start-up cost): " + ", ".join(f"{r['tool']}{' ' + r['reader'] if r['reader'] else ''} {r['wall_seconds']:.2f} s wall, {r['cpu_seconds']:.2f} s CPU" for r in tiny) + ".")
 lm = {(r["tool"] + " " + r["reader"]).strip(): r["lambda_max"] for r in runs("e2e-*-1.json")}

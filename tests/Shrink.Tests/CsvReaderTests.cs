@@ -172,6 +172,7 @@ public class CsvReaderTests
         var json = System.Text.Json.JsonDocument.Parse(Shell.Run("path", path, "--target", "y", "--n-lambda", "5", "--json").Stdout).RootElement;
         Assert.Equal("in-memory", json.GetProperty("mode").GetString());
         Assert.Equal(new FileInfo(path).Length, json.GetProperty("bytes_read").GetInt64());
+        Assert.True(json.GetProperty("read_cpu_seconds").GetDouble() >= 0);
         var text = Shell.Run("path", path, "--target", "y", "--n-lambda", "5");
         Assert.Matches(@"in memory: 3,000 rows, 4 features read in [0-9.]+ s \([0-9.]+ MB/s, [0-9.]+ MB\)", text.Stdout);
     }
