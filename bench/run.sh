@@ -107,6 +107,8 @@ for spec in "${RUNS[@]}"; do
   eps=$("$PY" -c 'import numpy as np, scipy.sparse as sp, sys, os; f = sys.argv[1]; s = sp.load_npz(f + "/X.npz").shape if os.path.exists(f + "/X.npz") else np.load(f + "/X.npy", mmap_mode="r").shape; print("1e-2" if s[1] > s[0] else "1e-3")' "$DATA/$data")
   tools=(sklearn glmnet shrink)
   [ "$task" = ridgecv ] && tools=(sklearn shrink)
+  # cv.glmnet once more on Shrink's folds (contiguous, as LassoCV's KFold(10)): λmin compared exactly (bench/README.md).
+  [ "$task" = lassocv ] && tools=(sklearn glmnet glmnet-samefolds shrink)
   rm -f "$OUT/$data-$task-"*.json "$OUT/$data-$task-"*.log   # no stale repeats from an earlier run into the same folder
   declare -A stopped=()
   for rep in $(seq 1 "$REPEATS"); do
@@ -117,6 +119,7 @@ for spec in "${RUNS[@]}"; do
       case $tool in
         sklearn) cmd=("$PY" "$ANCHORS/sk_bench.py" "$DATA" "$data" "$task" "$eps") ;;
         glmnet) cmd=(Rscript "$ANCHORS/glmnet_bench.R" "$DATA" "$data" "$task" "$eps") ;;
+        glmnet-samefolds) cmd=(Rscript "$ROOT/bench/cvglmnet_folds.R" "$DATA" "$data" "$eps") ;;
         shrink) cmd=("${SHRINK[@]}" "$DATA" "$data" "$task" "$eps" --trace ${SHRINK_FLAGS:-}) ;;
       esac
       run_one "$file" "$tool" "$data" "$task" "${cmd[@]}" || stopped[$tool]=1

@@ -5,6 +5,7 @@ using Shrink.Bench;
 const string usage = """
     usage: dotnet run -c Release --project bench/Shrink.Bench -- side DATADIR NAME TASK [EPS] [options]
            dotnet run -c Release --project bench/Shrink.Bench -- micro [BenchmarkDotNet arguments, e.g. --filter *Sweep*]
+           dotnet run -c Release --project bench/Shrink.Bench -- limits DATADIR [--dgemm GFLOPS]
     TASK: lasso | enet | lassocv | ridgecv; 'side' alone lists its options (see bench/README.md)
     """;
 
@@ -14,6 +15,7 @@ try
     {
         "side" => SideBySide.Run(args[1..]),
         "micro" => Micro.Run(args[1..]),
+        "limits" => Limits.Run(args[1..]),
         _ => Usage(),
     };
 }

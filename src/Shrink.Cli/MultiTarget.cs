@@ -322,7 +322,8 @@ internal static class MultiTarget
             throw new ShrinkException($"{modelPath}: the model was fitted with an offset; give the new rows' offsets with '--offset COL'");
         if (!hasOffset && offsetColumn is not null)
             throw new ShrinkException($"{modelPath}: the model was fitted without an offset; '--offset' does not apply");
-        var needed = models.SelectMany(m => m.Model.FeatureNames).Distinct(StringComparer.Ordinal).ToArray();
+        // Only the features some model uses: a column whose coefficient is zero everywhere need not be in the file.
+        var needed = models.SelectMany(m => m.Model.SelectedFeatures).Distinct(StringComparer.Ordinal).ToArray();
         if (offsetColumn is not null && needed.Contains(offsetColumn))
             throw new ShrinkException($"'--offset' column '{offsetColumn}' is one of the model's features");
         string[] read = offsetColumn is null ? needed : [.. needed, offsetColumn];

@@ -2,24 +2,56 @@ namespace Shrink;
 
 /// <summary>
 /// Feature names shared by a dataset and every model fitted on it, with a name → position index built on first use:
-/// a path over 100,000 features then keeps one copy of the names, not one per λ.
+/// a path over 100,000 features then keeps one copy of the names, not one per λ. The default names x1..xp are not
+/// stored at all (on wide data they would be p strings and a dictionary, several times the size of a sparse column's
+/// worth of data): each is made when asked for, and found by parsing it.
 /// </summary>
 internal sealed class FeatureNameList : IReadOnlyList<string>
 {
-    private readonly string[] _names;
+    private readonly string[]? _names;
     private Dictionary<string, int>? _index;
 
-    public FeatureNameList(string[] names) => _names = names;
+    public FeatureNameList(string[] names)
+    {
+        _names = names;
+        Count = names.Length;
+    }
+
+    private FeatureNameList(int count) => Count = count;
+
+    /// <summary>x1, x2, ..., x<paramref name="count"/>.</summary>
+    public static FeatureNameList Default(int count) => new(count);
 
     public static FeatureNameList Of(IReadOnlyList<string> names) => names as FeatureNameList ?? new FeatureNameList(names.ToArray());
 
-    public string this[int index] => _names[index];
-    public int Count => _names.Length;
-    public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_names).GetEnumerator();
+    public string this[int index] => _names is not null ? _names[index]
+        : (uint)index < (uint)Count ? DefaultName(index) : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public int Count { get; }
+
+    public IEnumerator<string> GetEnumerator()
+    {
+        for (int j = 0; j < Count; j++) yield return this[j];
+    }
+
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static string DefaultName(int j) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"x{j + 1}");
 
     public bool TryGetIndex(string name, out int index)
     {
+        if (_names is null)
+        {
+            // Only the canonical spelling: "x" then the position from 1, no sign, no leading zero.
+            index = -1;
+            if (name.Length < 2 || name[0] != 'x' || name[1] == '0') return false;
+            foreach (char c in name.AsSpan(1))
+                if (c is < '0' or > '9') return false;
+            if (!int.TryParse(name.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int position)
+                || position > Count) return false;
+            index = position - 1;
+            return true;
+        }
         var map = _index;
         if (map is null)
         {

@@ -48,7 +48,11 @@ public sealed record CrossValidationOptions
     /// </summary>
     public bool LeaveOneOut { get; init; }
 
-    /// <summary>Seed of the random assignment of rows to folds. Default 1.</summary>
+    /// <summary>
+    /// Seed of the random assignment of rows to folds. Default 1. Rows are taken <see cref="Folds"/> at a time in index
+    /// order and each block gets every fold once, in a seeded random order (<see cref="FoldScheme.Hashed"/>): folds are
+    /// balanced, and a streaming pass over the same rows with the same seed uses the same folds.
+    /// </summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>The user's own fold of each row (any integers; at least two distinct). Overrides Folds and Seed.</summary>

@@ -111,20 +111,33 @@ internal static class CrossValidator
             var trainRows = Enumerable.Range(0, data.Rows).Where(i => folds[i] != f).ToArray();
             if (trainRows.Length < 2)
                 throw Throw.Error($"fold {f + 1} leaves {trainRows.Length} row{(trainRows.Length == 1 ? "" : "s")} to train on; use fewer folds");
-            var problem = Problem.Build(Subset(data, trainRows), fit);
-            if (_grams is not null && GramState.Pays(problem.Design)) problem.UseGramState(_grams.For(f, problem));
-            return problem;
+            if (_grams is not null)
+            {
+                // The covariance form needs no rows: the fold's centring and scales from its rows read in place, its Gram
+                // from the full data's less its own. No copy of the training rows (90% of X for each fold at once).
+                var onRows = Problem.BuildOnRows(data, fit, trainRows);
+                if (GramState.Pays(onRows.Design)) return onRows.WithMoments(_grams.For(f, onRows));
+            }
+            return Problem.Build(Subset(data, trainRows), fit);
         }
 
         public override (Func<LinearModel, double> Error, double Size) HeldOut(int f, ErrorMeasure measure)
         {
             // The held-out rows need no checks of their own (their weights may well all be 0).
             var testRows = Enumerable.Range(0, data.Rows).Where(i => folds[i] == f).ToArray();
-            var testX = SubsetMatrix(data.Features, testRows);
             var testY = Pick(data.TargetSpan.ToArray(), testRows)!;
             var testOffset = Pick(data.OffsetArray, testRows);
             var testWeights = Pick(data.WeightsArray, testRows);
-            return (model => MeanError(model.Predict(testX), testY, testOffset, testWeights, measure), testWeights?.Sum() ?? testRows.Length);
+            double size = testWeights?.Sum() ?? testRows.Length;
+            if (data.Features.IsSparse)
+            {
+                var testX = SubsetMatrix(data.Features, testRows);
+                return (model => MeanError(model.Predict(testX), testY, testOffset, testWeights, measure), size);
+            }
+            // Dense: predictions read the held-out rows in place, each column's gathered into one small buffer, with the
+            // very operations Predict does on a copy of the rows (so the errors are the same to the last bit).
+            var column = new double[testRows.Length];
+            return (model => MeanError(PredictRows(model, data.Features, testRows, column), testY, testOffset, testWeights, measure), size);
         }
     }
 
@@ -186,7 +199,10 @@ internal static class CrossValidator
         return best;
     }
 
-    /// <summary>Fold of each row as 0..K−1: the user's ids (ordered), or a seeded shuffle of 0, 1, ..., K−1, 0, 1, ...</summary>
+    /// <summary>
+    /// Fold of each row as 0..K−1: the user's ids (ordered), or the seeded balanced hash of the row's index that
+    /// streaming uses (<see cref="FoldScheme.Hashed"/>), so that in memory and streamed the rows fall in the same folds.
+    /// </summary>
     internal static int[] AssignFolds(int n, CrossValidationOptions options)
     {
         if (options.FoldIds is { } ids)
@@ -199,13 +215,8 @@ internal static class CrossValidator
         }
         if (options.Folds > n) throw Throw.Error($"'folds' must be at most the number of rows ({n}); got {options.Folds}");
         var folds = new int[n];
-        for (int i = 0; i < n; i++) folds[i] = i % options.Folds;
-        var rng = new Random(options.Seed);
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = rng.Next(i + 1);
-            (folds[i], folds[j]) = (folds[j], folds[i]);
-        }
+        var cursor = new FoldScheme.FoldCursor(FoldScheme.Hashed(options.Folds, options.Seed));
+        for (int i = 0; i < n; i++) folds[i] = cursor.FoldOf(i);
         return folds;
     }
 
@@ -220,6 +231,8 @@ internal static class CrossValidator
         // A path stopped by max-features sets the grid the folds use (as cv.glmnet).
         if (path.Count < grid.Length) grid = grid[..path.Count];
         var fullRefits = gammas is null ? null : PathFitter.Refits(full, names, fit, path);
+        // The full path's Gram matrix is not needed by the folds (each has its own): let it go before they start.
+        full.ForgetGram();
         int curveCount = gammas?.Length ?? 1;
         source.Prepare(full, fit, grid.Length);
         var foldError = new double[k][][];
@@ -330,6 +343,23 @@ internal static class CrossValidator
             total += w;
         }
         return total > 0 ? sum / total : 0;
+    }
+
+    /// <summary>b0 + x_iᵀb for the given rows of a dense matrix, as <see cref="LinearModel.Predict(FeatureMatrix)"/> on a copy of them.</summary>
+    private static double[] PredictRows(LinearModel model, FeatureMatrix x, int[] rows, double[] buffer)
+    {
+        var result = new double[rows.Length];
+        Array.Fill(result, model.Intercept);
+        var coefficients = (CoefficientVector)model.Coefficients;
+        var positions = coefficients.NonZeroPositions;
+        var values = coefficients.NonZeroValues;
+        for (int k = 0; k < positions.Length; k++)
+        {
+            var source = x.Column(positions[k]);
+            for (int i = 0; i < rows.Length; i++) buffer[i] = source[rows[i]];
+            Kernels.Axpy(values[k], buffer, result);
+        }
+        return result;
     }
 
     private static FeatureMatrix SubsetMatrix(FeatureMatrix x, int[] rows) => x.SelectRows(rows);

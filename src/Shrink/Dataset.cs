@@ -19,12 +19,16 @@ public sealed class Dataset
         ArgumentNullException.ThrowIfNull(target);
         if (target.Length != features.Rows)
             throw Throw.Error($"y has {target.Length} values but X has {features.Rows} rows");
-        var names = featureNames?.ToArray() ?? Enumerable.Range(1, features.Columns).Select(j => $"x{j}").ToArray();
-        if (names.Length != features.Columns)
-            throw Throw.Error($"{names.Length} feature names were given but X has {features.Columns} columns");
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in names)
-            if (!seen.Add(name)) throw Throw.Error($"feature name '{name}' appears more than once");
+        // The default names x1..xp are distinct by construction and never stored (see FeatureNameList.Default).
+        var names = featureNames is null ? FeatureNameList.Default(features.Columns) : new FeatureNameList(featureNames.ToArray());
+        if (names.Count != features.Columns)
+            throw Throw.Error($"{names.Count} feature names were given but X has {features.Columns} columns");
+        if (featureNames is not null)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in names)
+                if (!seen.Add(name)) throw Throw.Error($"feature name '{name}' appears more than once");
+        }
         for (int i = 0; i < target.Length; i++)
             if (!double.IsFinite(target[i])) throw Throw.Error($"{targetName} has a non-finite value ({Throw.Format(target[i])}) at row {i + 1}");
         for (int j = 0; j < features.Columns; j++)
@@ -60,7 +64,7 @@ public sealed class Dataset
         }
         Features = features;
         _target = (double[])target.Clone();
-        FeatureNames = new FeatureNameList(names);
+        FeatureNames = names;
         TargetName = targetName;
     }
 

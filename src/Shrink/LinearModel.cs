@@ -91,6 +91,18 @@ public sealed class LinearModel
     /// <summary>Number of coefficients that are not exactly zero.</summary>
     public int NonZeroCount => _coefficients.NonZeroCount;
 
+    /// <summary>The features whose coefficient is not exactly zero, in the model's order: the ones prediction needs.</summary>
+    public IReadOnlyList<string> SelectedFeatures
+    {
+        get
+        {
+            var positions = _coefficients.NonZeroPositions;
+            var names = new string[positions.Length];
+            for (int k = 0; k < names.Length; k++) names[k] = _names[positions[k]];
+            return names;
+        }
+    }
+
     /// <summary>The coefficient of the named feature.</summary>
     public double Coefficient(string featureName) =>
         _names.TryGetIndex(featureName, out int j) ? _coefficients[j] : throw Throw.Error($"the model has no feature '{featureName}'");
@@ -130,7 +142,11 @@ public sealed class LinearModel
         return result;
     }
 
-    /// <summary>Predictions for a table whose columns are matched to the model's features by name (extra columns ignored).</summary>
+    /// <summary>
+    /// Predictions for a table whose columns are matched to the model's features by name: extra columns are ignored,
+    /// and so may be missing the columns of features whose coefficient is zero (a lasso that kept 5 of 1,000 features
+    /// needs those 5).
+    /// </summary>
     public double[] Predict(FeatureMatrix x, IReadOnlyList<string> columnNames)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -139,7 +155,7 @@ public sealed class LinearModel
             throw Throw.Error($"{columnNames.Count} column names were given but X has {x.Columns} columns");
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int j = 0; j < columnNames.Count; j++) position[columnNames[j]] = j;
-        var missing = FeatureNames.Where(name => !position.ContainsKey(name)).ToList();
+        var missing = SelectedFeatures.Where(name => !position.ContainsKey(name)).ToList();
         if (missing.Count > 0)
             throw Throw.Error($"the data has no column {string.Join(", ", missing.Select(m => $"'{m}'"))} that the model needs");
         var result = new double[x.Rows];

@@ -100,21 +100,22 @@ internal sealed class MomentBlock
 {
     public const int Rows = 256;
 
-    private readonly int _m, _padded;
+    private readonly int _m;
     private readonly double[] _raw;     // Rows x m, column-major
     private readonly double[] _weights; // Rows
-    private readonly double[] _work;    // rows x padded, column-major, centred and scaled
+    private readonly double[] _roots;   // √w of the rows
     private readonly double[] _gram;
+    private readonly GramKernel.Workspace _workspace;
     private int _count;
 
     public MomentBlock(int m)
     {
         _m = m;
-        _padded = GramKernel.PaddedColumns(m);
         _raw = new double[Rows * m];
         _weights = new double[Rows];
-        _work = new double[Rows * _padded];
+        _roots = new double[Rows];
         _gram = new double[m * m];
+        _workspace = new GramKernel.Workspace(m);
         Moments = new Moments(m);
     }
 
@@ -157,7 +158,6 @@ internal sealed class MomentBlock
         var mean = new double[m];
         var min = block.Min;
         var max = block.Max;
-        Array.Clear(_work);
         for (int j = 0; j < m; j++)
         {
             var column = _raw.AsSpan(j * Rows, rows);
@@ -172,15 +172,18 @@ internal sealed class MomentBlock
             mean[j] = shift + s / total;
             min[j] = lo;
             max[j] = hi;
-            var target = _work.AsSpan(j * rows, rows);
-            for (int i = 0; i < rows; i++) target[i] = column[i] - mean[j];
-            if (!unit)
-                for (int i = 0; i < rows; i++) target[i] *= Math.Sqrt(w[i]);
         }
-        Array.Clear(_gram);
-        GramKernel.AddProducts(_work, rows, m, _gram);
-        for (int a = 0; a < m; a++)
-            for (int b = 0; b < a; b++) _gram[b * m + a] = _gram[a * m + b];
+        var raw = _raw;
+        var roots = _roots;
+        for (int i = 0; i < rows; i++) roots[i] = Math.Sqrt(w[i]);
+        // Centred (and scaled by √w) as the kernel packs them; one thread: callers run blocks in parallel.
+        GramKernel.Syrk(rows, m, (j, start, target) =>
+        {
+            var column = raw.AsSpan(j * Rows + start, target.Length);
+            for (int i = 0; i < target.Length; i++) target[i] = column[i] - mean[j];
+            if (!unit)
+                for (int i = 0; i < target.Length; i++) target[i] *= roots[start + i];
+        }, _gram, _workspace, threads: 1);
         Moments.Merge(new Moments(rows, total, mean, (double[])_gram.Clone(), min, max));
     }
 }

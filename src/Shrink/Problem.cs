@@ -56,15 +56,52 @@ internal sealed partial class Problem
     public static Problem Build(Dataset data, bool fitIntercept, bool standardize) =>
         Build(data, new FitOptions { FitIntercept = fitIntercept, Standardize = standardize });
 
-    public static Problem Build(Dataset data, FitOptions options)
+    public static Problem Build(Dataset data, FitOptions options) => Build(data, options, null);
+
+    /// <summary>
+    /// The problem of rows <paramref name="rows"/> of a dense dataset (increasing), without copying them: its centring,
+    /// scales, exclusions and target are exactly those <see cref="Build(Dataset, FitOptions)"/> gives on a copy of those
+    /// rows (each column is gathered into one buffer of the rows' length and put through the same kernels), but it
+    /// has no rows of its own until <see cref="WithMoments"/> gives it the covariance form (cross-validation folds).
+    /// </summary>
+    public static Problem BuildOnRows(Dataset data, FitOptions options, int[] rows)
+    {
+        if (data.Features.IsSparse) throw new ArgumentException("row subsets without copies are for dense data", nameof(data));
+        return Build(data, options, rows);
+    }
+
+    /// <summary>A problem from <see cref="BuildOnRows"/> completed with its covariance form: from then on it runs row-less.</summary>
+    public Problem WithMoments(MomentForm moments) => new()
+    {
+        Design = Design,
+        CenteredTarget = [],
+        TargetMean = TargetMean,
+        TargetScale = TargetScale,
+        FitIntercept = FitIntercept,
+        OriginalLower = OriginalLower,
+        OriginalUpper = OriginalUpper,
+        Controls = Controls,
+        Moments = moments,
+    };
+
+    /// <summary>Forgets the covariance form (it is rebuilt if needed): a finished path need not keep p² values alive.</summary>
+    public void ForgetGram()
+    {
+        if (!Rowless) _gram = null;
+    }
+
+    private static Problem Build(Dataset data, FitOptions options, int[]? rows)
     {
         bool fitIntercept = options.FitIntercept, standardize = options.Standardize;
         var x = data.Features;
-        int n = x.Rows, p = x.Columns;
-        var values = data.Features.ValuesArray;
+        int n = rows?.Length ?? x.Rows, p = x.Columns;
+        // On a subset of rows the design has no values of its own (see BuildOnRows).
+        var values = rows is null ? data.Features.ValuesArray : [];
+        var gathered = rows is null ? null : new double[n];
+        ReadOnlySpan<double> Column(int j) => rows is null ? x.Column(j) : Gather(x.Column(j), rows, gathered!);
         // Weights rescaled to sum to n, as glmnet: the weighted problem is then the unweighted one when all are equal.
         double[]? w = null, root = null;
-        if (data.WeightsArray is { } given)
+        if (Pick(data.WeightsArray, rows) is { } given)
         {
             double total = given.Sum();
             w = given.Select(v => v * n / total).ToArray();
@@ -89,7 +126,7 @@ internal sealed partial class Problem
                 normSq[j] = stats.Excluded ? 0 : stats.NormSquaredOverN;
                 continue;
             }
-            var column = x.Column(j);
+            var column = Column(j);
             double mean = w is null ? Kernels.Sum(column) / n : Kernels.Dot(column, w) / n;
             double sd = Math.Sqrt(WeightedSquaredDeviations(column, mean, w, deviations) / n);
             bool constant = w is null ? Kernels.IsConstant(column) : IsConstantWhereWeighted(column, w);
@@ -101,8 +138,10 @@ internal sealed partial class Problem
             normSq[j] = excluded[j] ? 0 : norm;
         }
 
-        var y = data.TargetSpan.ToArray();
-        if (data.OffsetArray is { } offset)
+        var y = new double[n];
+        if (rows is null) data.TargetSpan.CopyTo(y);
+        else Gather(data.TargetSpan, rows, y);
+        if (Pick(data.OffsetArray, rows) is { } offset)
             for (int i = 0; i < n; i++) y[i] -= offset[i];
         double yMean = w is null ? Kernels.Sum(y) / n : Kernels.Dot(y, w) / n;
         double yScale = Math.Sqrt(WeightedSquaredDeviations(y, fitIntercept ? yMean : 0, w, deviations) / n);
@@ -143,6 +182,20 @@ internal sealed partial class Problem
             OriginalLower = originalLower,
             OriginalUpper = originalUpper,
         };
+    }
+
+    private static ReadOnlySpan<double> Gather(ReadOnlySpan<double> column, int[] rows, double[] buffer)
+    {
+        for (int i = 0; i < rows.Length; i++) buffer[i] = column[rows[i]];
+        return buffer;
+    }
+
+    private static double[]? Pick(double[]? values, int[]? rows)
+    {
+        if (values is null || rows is null) return values;
+        var picked = new double[rows.Length];
+        for (int i = 0; i < rows.Length; i++) picked[i] = values[rows[i]];
+        return picked;
     }
 
     private static double[] OriginalBounds(IReadOnlyList<string> names, FitOptions options, bool upper)

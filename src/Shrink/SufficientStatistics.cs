@@ -4,9 +4,13 @@ namespace Shrink;
 public sealed record FoldScheme
 {
     /// <summary>
-    /// K folds from a seeded hash of each row's index: 0-based in a dataset; in a file, the data line's index (0 for the
-    /// line after the header, blank lines counted) plus the read's row offset, so that the parts of a file gathered with
-    /// their offsets land in the same folds as the whole file.
+    /// K folds from a seeded hash of each row's index, balanced: the rows are taken K at a time (indices 0..K−1,
+    /// K..2K−1, ...) and each such block gets the folds 0..K−1 in a random order, the permutation drawn from a seeded
+    /// hash (SplitMix64) of the seed and the block's number. So every fold has ⌊n/K⌋ or ⌈n/K⌉ rows, and a row's fold
+    /// depends only on the seed, K and its index: 0-based in a dataset; in a file, the data line's index (0 for the
+    /// line after the header, blank lines counted) plus the read's row offset, so that the parts of a file gathered
+    /// with their offsets land in the same folds as the whole file. In-memory cross-validation assigns folds the
+    /// same way, so it and a streaming pass over a file without blank or dropped rows use the same folds.
     /// </summary>
     public static FoldScheme Hashed(int folds, int seed)
     {
@@ -30,15 +34,51 @@ public sealed record FoldScheme
     /// <summary>The fold column's name, or null for hashed folds.</summary>
     public string? Column { get; private init; }
 
-    /// <summary>The fold of the row with this 0-based index under hashed folds: SplitMix64(seed, index) mod K.</summary>
+    /// <summary>The fold of the row with this 0-based index under hashed folds (see <see cref="Hashed"/>).</summary>
     public int FoldOf(long rowIndex)
     {
         if (Column is not null) throw new InvalidOperationException("a fold column assigns folds from the data, not from row indices");
-        ulong z = unchecked((ulong)rowIndex + 0x9E3779B97F4A7C15UL * (ulong)(uint)Seed + 0x632BE59BD9B4E5FDUL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        z ^= z >> 31;
-        return (int)(z % (ulong)Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowIndex);
+        return new FoldCursor(this).FoldOf(rowIndex);
+    }
+
+    /// <summary>Hashed folds row after row: keeps the last block's permutation, so a run of rows costs O(1) each.</summary>
+    internal sealed class FoldCursor(FoldScheme scheme)
+    {
+        private readonly int[] _permutation = new int[scheme.Count];
+        private long _block = -1;
+
+        public int FoldOf(long rowIndex)
+        {
+            long block = rowIndex / _permutation.Length;
+            if (block != _block)
+            {
+                Permute(scheme.Seed, block, _permutation);
+                _block = block;
+            }
+            return _permutation[rowIndex - block * _permutation.Length];
+        }
+
+        /// <summary>A uniform random permutation (Fisher–Yates) from the SplitMix64 stream of (seed, block).</summary>
+        private static void Permute(int seed, long block, int[] permutation)
+        {
+            ulong state = unchecked(Mix((ulong)block + 0x9E3779B97F4A7C15UL * (ulong)(uint)seed + 0x632BE59BD9B4E5FDUL));
+            for (int i = 0; i < permutation.Length; i++) permutation[i] = i;
+            for (int i = permutation.Length - 1; i > 0; i--)
+            {
+                state = unchecked(state + 0x9E3779B97F4A7C15UL);
+                // Lemire's multiply-shift maps 64 random bits to [0, i] without a division.
+                int j = (int)(((UInt128)Mix(state) * (ulong)(i + 1)) >> 64);
+                (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
+            }
+        }
+
+        private static ulong Mix(ulong z)
+        {
+            z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+            z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+            return z ^ (z >> 31);
+        }
     }
 
     /// <summary>For messages: "10 hashed folds (seed 1)" or "folds from column 'f'".</summary>
@@ -184,6 +224,7 @@ internal sealed class StatisticsGatherer
     private readonly int _p;
     private readonly FoldScheme? _folds;
     private readonly Dictionary<long, MomentBlock> _blocks = new();
+    private readonly FoldScheme.FoldCursor? _cursor;
     private long _rows;
 
     public StatisticsGatherer(int p, FoldScheme? folds, long rowOffset = 0)
@@ -191,6 +232,7 @@ internal sealed class StatisticsGatherer
         _p = p;
         _folds = folds;
         _rows = rowOffset;
+        _cursor = folds is { Column: null } ? new FoldScheme.FoldCursor(folds) : null;
         if (folds is { Column: null } hashed)
             for (int f = 0; f < hashed.Count; f++) _blocks[f] = new MomentBlock(p + 1);
     }
@@ -199,7 +241,7 @@ internal sealed class StatisticsGatherer
     /// <param name="foldLabel">The fold column's value (ignored for hashed folds or none).</param>
     public void Add(ReadOnlySpan<double> row, double weight, long foldLabel)
     {
-        long label = _folds is null ? 0 : _folds.Column is null ? _folds.FoldOf(_rows) : foldLabel;
+        long label = _folds is null ? 0 : _cursor is not null ? _cursor.FoldOf(_rows) : foldLabel;
         _rows++;
         if (!_blocks.TryGetValue(label, out var block)) _blocks[label] = block = new MomentBlock(_p + 1);
         block.Add(row, weight);

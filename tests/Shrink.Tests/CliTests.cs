@@ -137,6 +137,36 @@ public class CliTests
     }
 
     [Fact]
+    public void Predict_needs_only_the_columns_of_features_the_model_kept()
+    {
+        using var folder = new TempFolder();
+        var table = TestData.Signal();
+        string data = TestData.Write(folder, "data.csv", table);
+        string model = folder.File("model.json");
+        Assert.True(Shell.Run("fit", data, "--target", "y", "--lambda", "0.5", "--save", model).ExitCode == 0);
+        var fitted = Shrink.IO.ModelFile.Load(model);
+        // The precondition: 'noise' is dropped at this λ, x1 and x2 are kept.
+        Assert.Equal(["x1", "x2"], fitted.SelectedFeatures);
+
+        var full = Shell.Run("predict", model, data);
+        Assert.True(full.ExitCode == 0, full.ToString());
+        // The same rows without the dropped column (and without the target) predict the same, to the bit.
+        var lines = File.ReadAllLines(data);
+        var header = lines[0].Split(',');
+        int[] keep = [Array.IndexOf(header, "x1"), Array.IndexOf(header, "x2")];
+        string reduced = folder.Write("reduced.csv", string.Join('\n', lines.Select(l => string.Join(',', keep.Select(k => l.Split(',')[k])))) + "\n");
+        var partial = Shell.Run("predict", model, reduced);
+        Assert.True(partial.ExitCode == 0, partial.ToString());
+        Assert.Equal(full.Stdout, partial.Stdout);
+
+        // A kept feature's column is still required, by name.
+        string lacking = folder.Write("lacking.csv", string.Join('\n', lines.Select(l => l.Split(',')[keep[0]])) + "\n");
+        var missing = Shell.Run("predict", model, lacking);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("'x2'", Assert.Single(missing.StderrLines));
+    }
+
+    [Fact]
     public void Fit_table_shows_names_with_markup_characters_literally()
     {
         using var folder = new TempFolder();

@@ -30,6 +30,107 @@ public class GramTests
         }
     }
 
+    /// <summary>
+    /// The packed symmetric kernel against a plain double loop over x̃ = √w·(x − c)/s, across its edges: m not a whole
+    /// number of 8-column panels, fewer rows than a chunk, rows not a whole number of chunks, enough work for the
+    /// parallel path; with weights, and a column of mean 1e6 and spread 1e-2 (whose raw cross-products minus n·mean²
+    /// would keep no correct digit).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, false)]
+    [InlineData(3, 2, true)]
+    [InlineData(7, 9, false)]
+    [InlineData(255, 17, true)]
+    [InlineData(256, 8, false)]
+    [InlineData(257, 23, true)]
+    [InlineData(600, 41, false)]
+    [InlineData(1100, 70, true)]
+    [InlineData(2049, 131, true)]
+    public void Packed_gram_equals_a_naive_double_loop(int n, int m, bool weighted)
+    {
+        var design = AwkwardDesign(n, m, weighted, seed: n + 7 * m);
+        var rng = new Random(m);
+        var y = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        var columns = Enumerable.Range(0, m).Reverse().ToArray(); // any order of the design's columns
+        var xty = new double[m];
+        var gram = GramKernel.Compute(design, y, columns, xty);
+        var t = columns.Select(j => Enumerable.Range(0, n).Select(i => (design.X[j * n + i] - design.Center[j]) / design.Scale[j] * (design.Root?[i] ?? 1)).ToArray()).ToArray();
+        for (int a = 0; a < m; a++)
+        {
+            var (dot, size) = Naive(t[a], y);
+            Assert.True(Math.Abs(xty[a] - dot) <= Relative * size, $"xty[{a}] = {xty[a]}, expected {dot}");
+            for (int b = 0; b < m; b++)
+            {
+                (dot, size) = Naive(t[a], t[b]);
+                Assert.True(Math.Abs(gram[a * m + b] - dot) <= Relative * size, $"G[{a},{b}] = {gram[a * m + b]}, expected {dot}");
+                Assert.Equal(gram[a * m + b], gram[b * m + a]); // exactly symmetric
+            }
+        }
+    }
+
+    /// <summary>The thread count changes who computes each tile, never the order of any entry's sum.</summary>
+    [Theory]
+    [InlineData(3000, 97)]
+    [InlineData(700, 260)]
+    public void Packed_gram_is_identical_whatever_the_thread_count(int n, int m)
+    {
+        var design = AwkwardDesign(n, m, weighted: true, seed: 3);
+        var rng = new Random(5);
+        var y = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        double[]? first = null, firstXty = null;
+        foreach (int threads in new[] { 1, 2, 3, 8 })
+        {
+            var gram = new double[m * m];
+            var xty = new double[m];
+            GramKernel.Syrk(n, m, (a, start, target) => design.Transformed(a, start, target), gram, new GramKernel.Workspace(m), y, xty, threads);
+            if (first is null)
+            {
+                (first, firstXty) = (gram, xty);
+                continue;
+            }
+            Assert.Equal(first, gram);
+            Assert.Equal(firstXty, xty);
+        }
+    }
+
+    private const double Relative = 1e-12;
+
+    /// <summary>Σ u·v and Σ |u·v| (the scale a rounding error is measured against).</summary>
+    private static (double Dot, double Size) Naive(double[] u, double[] v)
+    {
+        double dot = 0, size = 0;
+        for (int i = 0; i < u.Length; i++)
+        {
+            dot += u[i] * v[i];
+            size += Math.Abs(u[i] * v[i]);
+        }
+        return (dot, size + double.Epsilon);
+    }
+
+    /// <summary>Gaussian columns with varied centres and scales; column 1 has mean 1e6 and spread 1e-2.</summary>
+    private static Design AwkwardDesign(int n, int m, bool weighted, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new double[n * m];
+        var center = new double[m];
+        var scale = new double[m];
+        for (int j = 0; j < m; j++)
+        {
+            double mean = j == 1 ? 1e6 : 3 * RandomData.Gaussian(rng), spread = j == 1 ? 1e-2 : 0.5 + rng.NextDouble();
+            for (int i = 0; i < n; i++) x[j * n + i] = mean + spread * RandomData.Gaussian(rng);
+            center[j] = x.AsSpan(j * n, n).ToArray().Average();
+            scale[j] = j == 1 ? 1 : spread; // column 1 left unscaled: its products stay about 1e-4
+        }
+        double[]? root = null;
+        if (weighted)
+        {
+            var w = Enumerable.Range(0, n).Select(_ => 2 * rng.NextDouble()).ToArray();
+            w[0] = 0; // a row that counts for nothing
+            root = w.Select(Math.Sqrt).ToArray();
+        }
+        return new Design { X = x, N = n, P = m, Center = center, Scale = scale, NormSquaredOverN = new double[m], Excluded = new bool[m], Root = root };
+    }
+
     [Theory]
     [InlineData(Penalty.Lasso, null, true, true)]
     [InlineData(Penalty.ElasticNet, 0.3, true, true)]
@@ -119,21 +220,114 @@ public class IncrementalCholeskyTests
             var order = factor.Order.ToArray();
             int m = order.Length;
             var b = Enumerable.Range(0, m).Select(i => 1.0 + i).ToArray();
-            var x0 = (double[])b.Clone();
-            Assert.True(factor.Solve(state, x0, shift));
-            // Residual of (G_SS + shift·I)·x = b, computed directly from the Gram columns.
-            for (int u = 0; u < m; u++)
+            // Conjugate gradients from nothing and from a guess (what coordinate descent leaves) end at the same solution.
+            double[][] starts = [new double[m], Enumerable.Range(0, m).Select(i => 0.3 * i - 1).ToArray()];
+            foreach (var start in starts)
             {
-                double s = shift * x0[u];
-                for (int v = 0; v < m; v++) s += state.Column(order[v])[order[u]] * x0[v];
-                Assert.Equal(b[u], s, 1e-9);
+                var x0 = (double[])b.Clone();
+                Assert.True(factor.Solve(state, x0, shift, start));
+                // Residual of (G_SS + shift·I)·x = b, computed directly from the Gram columns.
+                for (int u = 0; u < m; u++)
+                {
+                    double s = shift * x0[u];
+                    for (int v = 0; v < m; v++) s += state.Column(order[v])[order[u]] * x0[v];
+                    Assert.Equal(b[u], s, 1e-9);
+                }
             }
         }
     }
 }
 
+[Collection(nameof(WorkingDirectory))] // changes the process-wide CV parallelism
 public class FoldGramTests
 {
+    /// <summary>Tall data (n ≥ 2p), so that cross-validation takes the folds' covariance form, with an offset.</summary>
+    private static Dataset Tall(bool offset)
+    {
+        var (x, y) = RandomData.Make(23, 240, 9, noise: 1.0);
+        var shift = offset ? Enumerable.Range(0, y.Length).Select(i => Math.Sin(i) * 2).ToArray() : null;
+        return new Dataset(FeatureMatrix.FromRows(x), y, offset: shift);
+    }
+
+    [Theory]
+    [InlineData(true, true, false)]
+    [InlineData(false, true, true)]
+    [InlineData(true, false, true)]
+    [InlineData(false, false, false)]
+    public void A_problem_on_rows_read_in_place_is_the_problem_on_a_copy_of_them(bool intercept, bool standardize, bool weighted)
+    {
+        var (x, y) = RandomData.Make(29, 60, 5);
+        // Column 4 is constant on the chosen rows (and only there): excluded in the subset's problem with an intercept or standardization.
+        for (int i = 0; i < 60; i++) x[i][4] = i % 3 == 0 || i % 5 == 1 ? 2.5 : i;
+        var weights = weighted ? Enumerable.Range(0, 60).Select(i => 0.5 + i % 4).ToArray() : null;
+        var data = new Dataset(FeatureMatrix.FromRows(x), y, weights: weights, offset: Enumerable.Range(0, 60).Select(i => 0.1 * i).ToArray());
+        var rows = Enumerable.Range(0, 60).Where(i => i % 3 == 0 || i % 5 == 1).ToArray();
+        var fit = new FitOptions { FitIntercept = intercept, Standardize = standardize };
+        var copy = Problem.Build(CrossValidator.Subset(data, rows), fit);
+        var inPlace = Problem.BuildOnRows(data, fit, rows);
+        Assert.Equal(copy.N, inPlace.N);
+        Assert.Equal(copy.Design.Center, inPlace.Design.Center);
+        Assert.Equal(copy.Design.Scale, inPlace.Design.Scale);
+        Assert.Equal(copy.Design.NormSquaredOverN, inPlace.Design.NormSquaredOverN);
+        Assert.Equal(copy.Design.Excluded, inPlace.Design.Excluded);
+        Assert.Equal(copy.Design.Root, inPlace.Design.Root);
+        Assert.Equal(copy.CenteredTarget, inPlace.CenteredTarget);
+        Assert.Equal(copy.TargetMean, inPlace.TargetMean);
+        Assert.Equal(copy.TargetScale, inPlace.TargetScale);
+        Assert.Empty(inPlace.Design.X); // no rows of its own
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Cross_validation_from_fold_grams_equals_fits_on_each_folds_own_rows(bool standardize, bool offset)
+    {
+        var data = Tall(offset);
+        var fit = new FitOptions { Standardize = standardize, Tolerance = 1e-12, Penalty = Penalty.ElasticNet, L1Ratio = 0.7 };
+        var options = new CrossValidationOptions { Path = new PathOptions { Fit = fit, LambdaCount = 20 }, Folds = 5, Seed = 4 };
+        var cv = Regression.CrossValidate(data, options);
+        var folds = cv.FoldIds!.ToArray();
+        var grid = cv.Best.Lambdas.ToArray();
+        int n = data.Rows;
+        var total = new double[grid.Length];
+        for (int f = 0; f < 5; f++)
+        {
+            var train = CrossValidator.Subset(data, Enumerable.Range(0, n).Where(i => folds[i] != f).ToArray());
+            var test = CrossValidator.Subset(data, Enumerable.Range(0, n).Where(i => folds[i] == f).ToArray());
+            var path = Regression.Path(train, new PathOptions { Fit = fit, Lambdas = grid });
+            for (int l = 0; l < grid.Length; l++)
+            {
+                var predicted = test.Offset is { } o ? path.Model(l).Predict(test.Features, o.ToArray()) : path.Model(l).Predict(test.Features);
+                for (int i = 0; i < test.Rows; i++) total[l] += Math.Pow(test.Target[i] - predicted[i], 2);
+            }
+        }
+        for (int l = 0; l < grid.Length; l++)
+            Assert.Equal(total[l] / n, cv.Best.Mean[l], 1e-8 * total[l] / n);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cross_validation_from_fold_grams_does_not_depend_on_the_thread_count(bool offset)
+    {
+        var data = Tall(offset);
+        var options = new CrossValidationOptions { Path = new PathOptions { LambdaCount = 30 }, Folds = 6, Seed = 8 };
+        var parallel = Regression.CrossValidate(data, options);
+        CrossValidator.MaxParallelism = 1;
+        try
+        {
+            var serial = Regression.CrossValidate(data, options);
+            Assert.Equal(parallel.Best.Mean, serial.Best.Mean);
+            Assert.Equal(parallel.Best.StandardError, serial.Best.StandardError);
+            Assert.Equal(parallel.Best.LambdaMin, serial.Best.LambdaMin);
+        }
+        finally
+        {
+            CrossValidator.MaxParallelism = null;
+        }
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, true)]
@@ -149,7 +343,8 @@ public class FoldGramTests
         {
             var train = CrossValidator.Subset(data, Enumerable.Range(0, 150).Where(i => folds[i] != f).ToArray());
             var problem = Problem.Build(train, intercept, standardize);
-            var derived = grams.For(f, problem);
+            var moments = grams.For(f, problem);
+            var derived = new GramState(problem.Design, moments.Gram, moments.Xty, moments.YSquared);
             var direct = new GramState(problem.Design, problem.CenteredTarget);
             Assert.Equal(direct.YSquared, derived.YSquared, 1e-9 * direct.YSquared);
             for (int a = 0; a < 7; a++)

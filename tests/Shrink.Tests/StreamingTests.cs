@@ -78,6 +78,74 @@ public class StreamingTests
         Assert.Contains(path, error.Message);
     }
 
+    [Fact]
+    public void QuotedFieldsWithLineBreaksStreamAsInMemoryAcrossChunkBoundaries()
+    {
+        using var folder = new TempFolder();
+        // About 10 MB: a quoted note (with separators, escaped quotes and line breaks, some notes longer than others)
+        // beside the numbers, so that chunk boundaries fall inside and between multi-line rows.
+        var rng = new Random(7);
+        var text = new StringBuilder("a,note,b,y\n");
+        for (int i = 0; i < 60_000; i++)
+        {
+            double a = RandomData.Gaussian(rng), b = RandomData.Gaussian(rng), y = 2 * a - b + 0.1 * RandomData.Gaussian(rng);
+            string note = string.Concat(Enumerable.Repeat("a \"\"quoted\"\", note,\nover lines\r\n", rng.Next(4)));
+            text.Append(CultureInfo.InvariantCulture, $"{a:R},\"{note}\",{b:R},{y:R}\n");
+        }
+        string path = folder.Write("notes.csv", text.ToString());
+        var streamed = CsvStatistics.Read(path, new StatisticsReadOptions { Target = "y", Exclude = ["note"] });
+        var read = CsvData.ReadDataset(path, new CsvReadOptions { Target = "y", Exclude = ["note"] });
+        Assert.Equal(60_000, streamed.Rows);
+        Assert.Equal(["a", "b"], streamed.FeatureNames);
+        var options = new FitOptions { Lambda = 0.001, Tolerance = 1e-13 };
+        StatisticsTests.AssertClose(Regression.Fit(read.Data, options), Regression.Fit(streamed, options));
+
+        // An error after multi-line rows names the line the bad row starts on, the same line as the in-memory reader.
+        string bad = folder.Write("bad.csv", text.ToString() + "1,\"x\ny\",oops,2\n");
+        int lineOfBadRow = File.ReadAllText(bad).Count(c => c == '\n');
+        var streamError = Assert.Throws<ShrinkException>(() => CsvStatistics.Read(bad, new StatisticsReadOptions { Target = "y", Exclude = ["note"] }));
+        var memoryError = Assert.Throws<ShrinkException>(() => CsvData.ReadDataset(bad, new CsvReadOptions { Target = "y", Exclude = ["note"] }));
+        Assert.Contains($"{bad}: line {lineOfBadRow - 1}, column 'b': 'oops' is not a number", streamError.Message);
+        Assert.Contains($"line {lineOfBadRow - 1}, column 'b'", memoryError.Message);
+    }
+
+    [Fact]
+    public void HashedFoldsAreBalancedBlocksAndInMemoryCrossValidationUsesTheSameFoldsAsStreaming()
+    {
+        var scheme = FoldScheme.Hashed(7, 11);
+        var folds = Enumerable.Range(0, 7 * 300 + 3).Select(i => scheme.FoldOf(i)).ToArray();
+        // Every block of K consecutive rows holds every fold once; the blocks are not all in the same order.
+        for (int b = 0; b < 300; b++) Assert.Equal(Enumerable.Range(0, 7), folds.Skip(7 * b).Take(7).Order());
+        Assert.True(Enumerable.Range(0, 300).Select(b => string.Join(",", folds.Skip(7 * b).Take(7))).Distinct().Count() > 250);
+        Assert.Equal(3, folds.Skip(2100).Distinct().Count());
+        Assert.Equal(folds, Enumerable.Range(0, folds.Length).Select(i => FoldScheme.Hashed(7, 11).FoldOf(i)));
+        Assert.NotEqual(folds, Enumerable.Range(0, folds.Length).Select(i => FoldScheme.Hashed(7, 12).FoldOf(i)));
+        Assert.Equal(folds, CrossValidator.AssignFolds(folds.Length, new CrossValidationOptions { Folds = 7, Seed = 11 }));
+
+        using var folder = new TempFolder();
+        string path = WriteData(folder, "d.csv", 2000);
+        var read = CsvData.ReadDataset(path, new CsvReadOptions { Target = "y", Exclude = ["fold", "w", "off"] });
+        var streamed = CsvStatistics.Read(path, new StatisticsReadOptions { Target = "y", Exclude = ["fold", "w", "off"], Folds = FoldScheme.Hashed(5, 3) });
+        var cv = new CrossValidationOptions { Folds = 5, Seed = 3, Path = new PathOptions { Fit = new FitOptions { Tolerance = 1e-12 }, LambdaCount = 20 } };
+        var memory = Regression.CrossValidate(read.Data, cv);
+        var fromStatistics = Regression.CrossValidate(streamed, cv);
+        Assert.Equal(memory.Lambda, fromStatistics.Lambda, 1e-12);
+        for (int l = 0; l < memory.Best.Mean.Count; l++)
+        {
+            Assert.Equal(memory.Best.Mean[l], fromStatistics.Best.Mean[l], 1e-8 * memory.Best.Mean[0]);
+            Assert.Equal(memory.Best.StandardError[l], fromStatistics.Best.StandardError[l], 1e-7 * memory.Best.Mean[0]);
+        }
+        StatisticsTests.AssertClose(memory.Model, fromStatistics.Model, 1e-8);
+
+        // The tool: cv in memory and cv --streaming on the same file choose the same λ.
+        var inMemory = Shell.Run("cv", path, "--target", "y", "--exclude", "fold,w,off", "--folds", "5", "--seed", "3", "--json");
+        var streaming = Shell.Run("cv", path, "--target", "y", "--exclude", "fold,w,off", "--folds", "5", "--seed", "3", "--streaming", "--json");
+        Assert.Equal(0, inMemory.ExitCode);
+        Assert.Equal(0, streaming.ExitCode);
+        double Chosen(string json) => JsonDocument.Parse(json).RootElement.GetProperty("lambda").GetDouble();
+        Assert.Equal(Chosen(inMemory.Stdout), Chosen(streaming.Stdout), 1e-12);
+    }
+
     public static TheoryData<string, string, string> BadRows() => new()
     {
         { "1,2,3,1,0,0", "line 4 has 6 fields but the header has 7", "ragged" },
@@ -122,10 +190,10 @@ public class StreamingTests
         Assert.Equal(2, mismatch.ExitCode);
         Assert.Contains($"{a} has columns a,b,big but {b} has a,b", Assert.Single(mismatch.StderrLines));
 
-        string other = folder.Write("v2.stats", File.ReadAllText(a).Replace("\"version\": 1", "\"version\": 2", StringComparison.Ordinal));
+        string other = folder.Write("v3.stats", File.ReadAllText(a).Replace("\"version\": 2", "\"version\": 3", StringComparison.Ordinal));
         var version = Shell.Run("fit", "--stats", other, "--lambda", "0.1");
         Assert.Equal(2, version.ExitCode);
-        Assert.Contains($"{other}: statistics file format version 2; this shrink reads version 1", Assert.Single(version.StderrLines));
+        Assert.Contains($"{other}: statistics file format version 3; this shrink reads version 2", Assert.Single(version.StderrLines));
 
         string notStats = folder.Write("x.stats", "{\"format\": \"shrink-model\"}");
         Assert.Contains("not a shrink statistics file", Assert.Single(Shell.Run("fit", "--stats", notStats, "--lambda", "0.1").StderrLines));

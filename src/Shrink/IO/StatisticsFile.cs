@@ -9,8 +9,8 @@ namespace Shrink.IO;
 /// </summary>
 public static class StatisticsFile
 {
-    /// <summary>The format version this build writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this build writes and reads (2: hashed folds are balanced blocks; version 1 files hashed each row alone).</summary>
+    public const int FormatVersion = 2;
 
     private const string FormatName = "shrink-stats";
 

@@ -211,11 +211,11 @@ internal sealed class Design
             }
             return;
         }
+        // Vectorized, each operation rounded as the scalar (x − c)/s·√w would be (the Gram kernel packs through this).
         var source = Column(j).Slice(start, target.Length);
-        if (Root is { } root)
-            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s * root[start + i];
-        else
-            for (int i = 0; i < source.Length; i++) target[i] = (source[i] - c) / s;
+        System.Numerics.Tensors.TensorPrimitives.Subtract(source, c, target);
+        System.Numerics.Tensors.TensorPrimitives.Divide(target, s, target);
+        if (Root is { } root) System.Numerics.Tensors.TensorPrimitives.Multiply(target, root.AsSpan(start, target.Length), target);
     }
 
     /// <summary>The same columns and transform with a different set of variables (no data is copied).</summary>

@@ -11,12 +11,22 @@ namespace Shrink.Solvers;
 internal sealed class GramState
 {
     private readonly Design _design;
-    private readonly double[]?[] _columns;
+    private readonly Columns _store;
+
+    /// <summary>
+    /// The columns computed so far, shared by the states of several targets on one design: one by one (wide designs),
+    /// or all at once as one p x p array whose row j is column j (no p separate arrays to copy into and collect).
+    /// </summary>
+    private sealed class Columns(int p)
+    {
+        public readonly double[]?[] Single = new double[p][];
+        public double[]? Matrix;
+    }
 
     public GramState(Design design, ReadOnlySpan<double> yc)
     {
         _design = design;
-        _columns = new double[design.P][];
+        _store = new Columns(design.P);
         Xty = new double[design.P];
         double rootDotY = design.IsSparse ? design.RootDot(yc) : 0;
         for (int j = 0; j < design.P; j++)
@@ -25,22 +35,33 @@ internal sealed class GramState
     }
 
     /// <summary>A Gram form whose matrix, X̃ᵀỹ and ‖ỹ‖² were derived elsewhere (a cross-validation fold's, from the full data's).</summary>
-    /// <param name="gram">p x p row-major over all columns (entries of excluded columns are ignored).</param>
+    /// <param name="gram">p x p over all columns, column j at [j·p, j·p + p) (the same as row j for a symmetric matrix); entries of excluded columns are ignored.</param>
     public GramState(Design design, double[] gram, double[] xty, double ySquared)
     {
         _design = design;
         int p = design.P;
-        _columns = new double[p][];
-        for (int j = 0; j < p; j++)
-            if (!design.Excluded[j])
-            {
-                var column = new double[p];
-                for (int k = 0; k < p; k++) column[k] = design.Excluded[k] ? 0 : gram[k * p + j];
-                _columns[j] = column;
-            }
+        _store = new Columns(p);
+        // Used in place when no excluded column has an entry there to hide (a cross-validation fold's or the statistics'
+        // own problem); else copied with those entries cleared (a refit on a support, which excludes the rest).
+        bool clean = true;
+        for (int k = 0; k < p && clean; k++)
+            if (design.Excluded[k])
+                for (int j = 0; j < p && clean; j++)
+                    if (!design.Excluded[j] && gram[j * p + k] != 0) clean = false;
+        if (clean)
+        {
+            _store.Matrix = gram;
+        }
+        else
+        {
+            var matrix = new double[p * p];
+            for (int j = 0; j < p; j++)
+                if (!design.Excluded[j])
+                    for (int k = 0; k < p; k++) matrix[j * p + k] = design.Excluded[k] ? 0 : gram[j * p + k];
+            _store.Matrix = matrix;
+        }
         Xty = xty;
         YSquared = ySquared;
-        _whole = true;
     }
 
     /// <summary>
@@ -49,14 +70,29 @@ internal sealed class GramState
     /// </summary>
     public GramState(GramState shared, ReadOnlySpan<double> yc) : this(shared._design, yc)
     {
-        _columns = shared._columns;
-        _whole = shared._whole;
+        _store = shared._store;
     }
 
     public Design Design => _design;
 
     /// <summary>The Cholesky factor of the last active set's Gram block, reused and extended across calls.</summary>
     public IncrementalCholesky ActiveFactor { get; } = new();
+
+    /// <summary>
+    /// The coefficients the last solve returned and the gradient computed from scratch for them: along a path the next
+    /// λ starts from exactly that β, and recomputing its gradient costs a pass over every active Gram column. One
+    /// immutable pair, replaced whole, so a state used from several threads never mixes two solves' halves.
+    /// </summary>
+    private (double[] Beta, double[] Gradient)? _last;
+
+    /// <summary>g for β: the kept gradient when β is the last solution, else computed from scratch.</summary>
+    internal void StartingGradient(ReadOnlySpan<double> beta, Span<double> g)
+    {
+        if (_last is { } last && beta.SequenceEqual(last.Beta)) last.Gradient.CopyTo(g);
+        else GramDescent.Gradient(this, beta, g);
+    }
+
+    internal void Remember(ReadOnlySpan<double> beta, ReadOnlySpan<double> g) => _last = (beta.ToArray(), g.ToArray());
 
     /// <summary>X̃ᵀỹ.</summary>
     public double[] Xty { get; }
@@ -73,32 +109,34 @@ internal sealed class GramState
     /// <summary>Up to this many variables the whole Gram matrix is computed at once by the blocked kernel.</summary>
     internal const int WholeUpTo = 2000;
 
-    private bool _whole;
-
     /// <summary>Column j of X̃ᵀX̃, computed on first use.</summary>
-    public double[] Column(int j)
+    public ReadOnlySpan<double> Column(int j)
     {
-        if (_columns[j] is { } cached) return cached;
+        int p = _design.P;
+        if (_store.Matrix is { } matrix) return matrix.AsSpan(j * p, p);
+        if (_store.Single[j] is { } cached) return cached;
         Prefetch([j]);
-        return _columns[j]!;
+        return _store.Matrix is { } whole ? whole.AsSpan(j * p, p) : _store.Single[j]!;
     }
 
     /// <summary>
     /// All of X̃ᵀX̃ in one blocked pass: along a path most features enter sooner or later, and one compute-bound pass
-    /// beats many memory-bound ones.
+    /// beats many memory-bound ones. The kernel's matrix is exactly symmetric, so its row j serves as column j.
     /// </summary>
     private void ComputeWhole()
     {
         var included = DirectSolver.IncludedColumns(_design);
+        int m = included.Length, p = _design.P;
         var gram = GramKernel.Compute(_design, [], included, []);
-        int m = included.Length;
-        for (int a = 0; a < m; a++)
+        if (m == p)
         {
-            var column = new double[_design.P];
-            for (int b = 0; b < m; b++) column[included[b]] = gram[a * m + b];
-            _columns[included[a]] = column;
+            _store.Matrix = gram;
+            return;
         }
-        _whole = true;
+        var matrix = new double[p * p];
+        for (int a = 0; a < m; a++)
+            for (int b = 0; b < m; b++) matrix[included[a] * p + included[b]] = gram[a * m + b];
+        _store.Matrix = matrix;
     }
 
     /// <summary>
@@ -107,8 +145,9 @@ internal sealed class GramState
     /// </summary>
     public void Prefetch(IReadOnlyCollection<int> wanted)
     {
-        var missing = wanted.Where(j => _columns[j] is null && !_design.Excluded[j]).Distinct().ToArray();
-        if (missing.Length == 0 || _whole) return;
+        if (_store.Matrix is not null) return;
+        var missing = wanted.Where(j => _store.Single[j] is null && !_design.Excluded[j]).Distinct().ToArray();
+        if (missing.Length == 0) return;
         if (_design.IncludedCount <= WholeUpTo)
         {
             ComputeWhole();
@@ -135,7 +174,7 @@ internal sealed class GramState
             for (int a = 0; a < b; a++)
                 result[a][k] = (_design.RawDot(k, t.AsSpan(a * n, n)) - c * tSum[a]) / s;
         });
-        for (int a = 0; a < b; a++) _columns[missing[a]] = result[a];
+        for (int a = 0; a < b; a++) _store.Single[missing[a]] = result[a];
     }
 }
 
@@ -149,7 +188,7 @@ internal static class GramDescent
         int n = design.N, p = design.P;
         var q = design.NormSquaredOverN;
         var g = new double[p];
-        Gradient(state, beta, g);
+        state.StartingGradient(beta, g);
 
         // Strong rule (Tibshirani et al.): features with |g_j|/n below 2λ1 − λ1_previous are very likely to stay
         // at zero; the others are likely to enter, so their Gram columns are computed together now. It only
@@ -200,9 +239,14 @@ internal static class GramDescent
                 gap = Polish(state, g, l1, l2, beta, gap);
                 if (!(gap < before)) failedSignature = signature;
             }
-            if (gap <= gapTolerance) return new CoordinateDescent.Outcome(sweeps, true, gap);
+            if (gap <= gapTolerance)
+            {
+                state.Remember(beta, g);
+                return new CoordinateDescent.Outcome(sweeps, true, gap);
+            }
             innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
         }
+        state.Remember(beta, g);
         return new CoordinateDescent.Outcome(sweeps, false, gap);
     }
 
@@ -345,7 +389,9 @@ internal static class GramDescent
             rhs[u] = state.Xty[j] - n * l1 * design.FactorOf(j) * Math.Sign(beta[j]);
             foreach (int k in pinned) rhs[u] -= state.Column(k)[j] * beta[k];
         }
-        if (!factor.Solve(state, rhs, n * l2)) return gap;
+        var start = new double[m];
+        for (int u = 0; u < m; u++) start[u] = beta[active[u]];
+        if (!factor.Solve(state, rhs, n * l2, start)) return gap;
         var previous = beta.ToArray();
         CoordinateDescent.StepTowards(design, beta, active, rhs);
         Gradient(state, beta, g);
@@ -366,8 +412,11 @@ internal sealed class IncrementalCholesky
 {
     private readonly List<int> _order = new();
     private readonly List<double[]> _rows = new();
+    /// <summary>The lower triangle of G_SS itself, row k over the first k + 1 columns of <see cref="Order"/>: kept beside the
+    /// factor (the appends read these entries anyway) so conjugate gradients multiply by it without gathering m² entries
+    /// from the Gram columns at every solve.</summary>
+    private readonly List<double[]> _block = new();
     private double _shift = double.NaN;
-    private double[] _system = [];
 
     public IReadOnlyList<int> Order => _order;
 
@@ -379,17 +428,33 @@ internal sealed class IncrementalCholesky
     private const double ShiftRatioKept = 4;
 
     /// <summary>
-    /// Makes the factor hold exactly the columns of <paramref name="set"/>, for <paramref name="shift"/> or a shift within
-    /// <see cref="ShiftRatioKept"/> of it; false if they are (numerically) dependent.
+    /// The ratio bound is for the worst case, a Gram block with eigenvalues near zero. When the block's smallest
+    /// eigenvalue dwarfs both shifts the stale factor stays a near-exact preconditioner however far the shift moves
+    /// (on the dense benchmark the shift is ~10 against eigenvalues of ~2,000, and refactoring every ~20 λ was a third of
+    /// the elastic-net path's solve time). So the factor is also kept, up to this ratio, while the last solve needed at
+    /// most <see cref="FewIterations"/>: the iteration count measures the actual conditioning.
+    /// </summary>
+    private const double ShiftRatioStretched = 1e4;
+
+    private const int FewIterations = 8;
+
+    private int _lastIterations = int.MaxValue;
+
+    /// <summary>
+    /// Makes the factor hold exactly the columns of <paramref name="set"/>, for <paramref name="shift"/> or a shift close
+    /// enough to precondition it (see <see cref="ShiftRatioKept"/>); false if they are (numerically) dependent.
     /// </summary>
     public bool Ensure(GramState state, IReadOnlyList<int> set, double shift)
     {
         var wanted = new HashSet<int>(set);
-        bool close = shift == _shift || (shift > 0 && _shift > 0 && Math.Max(shift / _shift, _shift / shift) <= ShiftRatioKept);
+        double ratio = shift > 0 && _shift > 0 ? Math.Max(shift / _shift, _shift / shift) : double.PositiveInfinity;
+        bool close = shift == _shift || ratio <= ShiftRatioKept || (ratio <= ShiftRatioStretched && _lastIterations <= FewIterations);
         if (!close)
         {
+            _lastIterations = int.MaxValue;
             _order.Clear();
             _rows.Clear();
+            _block.Clear();
             _shift = shift;
         }
         // Rows before the first column that left are still exact; only the rest is redone.
@@ -398,6 +463,7 @@ internal sealed class IncrementalCholesky
         {
             _order.RemoveRange(keep, _order.Count - keep);
             _rows.RemoveRange(keep, _rows.Count - keep);
+            _block.RemoveRange(keep, _block.Count - keep);
         }
         var present = new HashSet<int>(_order);
         foreach (int j in set)
@@ -407,6 +473,7 @@ internal sealed class IncrementalCholesky
             {
                 _order.Clear();
                 _rows.Clear();
+                _block.Clear();
                 _shift = double.NaN;
                 return false;
             }
@@ -418,11 +485,14 @@ internal sealed class IncrementalCholesky
     {
         int m = _order.Count;
         var column = state.Column(j);
+        var entries = new double[m + 1];
+        for (int k = 0; k < m; k++) entries[k] = column[_order[k]];
+        entries[m] = column[j];
         var row = new double[m + 1];
         for (int k = 0; k < m; k++)
         {
             var lk = _rows[k];
-            row[k] = (column[_order[k]] - Kernels.Dot(lk.AsSpan(0, k), row.AsSpan(0, k))) / lk[k];
+            row[k] = (entries[k] - Kernels.Dot(lk.AsSpan(0, k), row.AsSpan(0, k))) / lk[k];
         }
         double diagonal = column[j] + _shift * state.Design.FactorOf(j);
         double d = diagonal - Kernels.Dot(row.AsSpan(0, m), row.AsSpan(0, m));
@@ -430,14 +500,17 @@ internal sealed class IncrementalCholesky
         row[m] = Math.Sqrt(d);
         _order.Add(j);
         _rows.Add(row);
+        _block.Add(entries);
         return true;
     }
 
     /// <summary>
     /// Solves (G_SS + shift·F)·x = b in place, b and x in <see cref="Order"/>: directly when the factor is for this shift,
-    /// else by conjugate gradients preconditioned with the factor. False if the iterations do not converge.
+    /// else by conjugate gradients preconditioned with the factor, from <paramref name="start"/> (the coefficients
+    /// coordinate descent left, already close: each digit they have is about one iteration saved). False if the
+    /// iterations do not converge.
     /// </summary>
-    public bool Solve(GramState state, Span<double> b, double shift)
+    public bool Solve(GramState state, Span<double> b, double shift, ReadOnlySpan<double> start)
     {
         if (shift == _shift)
         {
@@ -446,29 +519,23 @@ internal sealed class IncrementalCholesky
         }
         int m = _order.Count;
         var design = state.Design;
-        // The system's matrix, gathered once: m² values, against the m³/3 of a new factor (the buffer is reused).
-        // Grown geometrically: as the active set creeps up along a path, a buffer sized exactly each time would leave
-        // a trail of large-object-heap garbage (the elastic-net path's peak memory was 435 MB against the lasso's 166 MB).
-        if (_system.Length < m * m) _system = new double[Math.Max(m * m, 2 * _system.Length)];
-        var a = _system;
-        for (int u = 0; u < m; u++)
-        {
-            var column = state.Column(_order[u]);
-            for (int v = 0; v < m; v++) a[u * m + v] = column[_order[v]];
-            a[u * m + u] += shift * design.FactorOf(_order[u]);
-        }
         var rhs = b.ToArray();
-        var x = new double[m];
+        var x = start.ToArray();
         var r = (double[])rhs.Clone();
+        var ax = new double[m];
+        Multiply(design, shift, x, ax);
+        Kernels.Axpy(-1, ax, r);
         var z = (double[])r.Clone();
         Solve(z);
         var d = (double[])z.Clone();
         var ad = new double[m];
         double rz = Kernels.Dot(r, z), target = 1e-28 * Kernels.Dot(rhs, rhs);
-        for (int iteration = 0; iteration < 100; iteration++)
+        _lastIterations = int.MaxValue;
+        int iteration = 0;
+        for (; iteration < 100; iteration++)
         {
             if (Kernels.Dot(r, r) <= target) break;
-            for (int u = 0; u < m; u++) ad[u] = Kernels.Dot(a.AsSpan(u * m, m), d);
+            Multiply(design, shift, d, ad);
             double alpha = rz / Kernels.Dot(d, ad);
             if (!double.IsFinite(alpha)) return false;
             Kernels.Axpy(alpha, d, x);
@@ -480,8 +547,18 @@ internal sealed class IncrementalCholesky
             rz = next;
         }
         if (!(Kernels.Dot(r, r) <= 1e-20 * Kernels.Dot(rhs, rhs))) return false;
+        _lastIterations = iteration;
         x.CopyTo(b);
         return true;
+    }
+
+    /// <summary>y = (G_SS + shift·F)·x from the kept lower triangle: a dot along each row, an axpy down each column.</summary>
+    private void Multiply(Design design, double shift, ReadOnlySpan<double> x, Span<double> y)
+    {
+        int m = _order.Count;
+        for (int u = 0; u < m; u++)
+            y[u] = Kernels.Dot(_block[u].AsSpan(0, u + 1), x[..(u + 1)]) + shift * design.FactorOf(_order[u]) * x[u];
+        for (int v = 1; v < m; v++) Kernels.Axpy(x[v], _block[v].AsSpan(0, v), y[..v]);
     }
 
     /// <summary>Solves (G_SS + shift·F)·x = b in place with the factor's own shift, b and x in <see cref="Order"/>.</summary>
@@ -498,8 +575,7 @@ internal sealed class IncrementalCholesky
         {
             var lk = _rows[k];
             b[k] /= lk[k];
-            double x = b[k];
-            for (int t = 0; t < k; t++) b[t] -= lk[t] * x;
+            Kernels.Axpy(-b[k], lk.AsSpan(0, k), b[..k]);
         }
     }
 }

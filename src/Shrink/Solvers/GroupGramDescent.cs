@@ -107,7 +107,7 @@ internal static class GroupGramDescent
     }
 
     /// <summary>H ← H − G_j·δᵀ (G_j column j of X̃ᵀX̃).</summary>
-    private static void Subtract(double[] column, ReadOnlySpan<double> delta, double[] h, int p, int k)
+    private static void Subtract(ReadOnlySpan<double> column, ReadOnlySpan<double> delta, double[] h, int p, int k)
     {
         for (int m = 0; m < p; m++)
         {
