@@ -29,6 +29,9 @@ internal sealed class Input
     public required string TargetName { get; init; }
     public long DroppedRows { get; init; }
     public double ReadSeconds { get; init; }
+
+    /// <summary>The process's CPU time (all threads) while reading: on a busy machine, the wall clock alone says little.</summary>
+    public double ReadCpuSeconds { get; init; }
     public long Bytes { get; init; }
 
     /// <summary>Why this mode, for people (null for plain in-memory reads under the budget).</summary>
@@ -39,7 +42,7 @@ internal sealed class Input
     {
         "streaming" => $"streaming: one pass over {Name}, {Rows:N0} rows, {Columns} features in {ReadSeconds:0.0} s ({Throughput(Bytes, ReadSeconds)}){(Reason is null ? "" : $"; {Reason}")}",
         "statistics" => $"from statistics: {Name}, {Rows:N0} rows, {Columns} features",
-        _ => $"in memory: {Rows:N0} rows, {Columns} features{(Reason is null ? "" : $"; {Reason}")}",
+        _ => $"in memory: {Rows:N0} rows, {Columns} features{(Bytes > 0 ? $" read in {ReadSeconds:0.00} s ({Throughput(Bytes, ReadSeconds)})" : "")}{(Reason is null ? "" : $"; {Reason}")}",
     };
 
     internal static string Throughput(long bytes, double seconds) =>
@@ -48,7 +51,11 @@ internal sealed class Input
     public void WriteJson(System.Text.Json.Utf8JsonWriter w)
     {
         w.WriteString("mode", Mode);
-        if (Mode == "streaming") w.WriteNumber("bytes_read", Bytes);
+        if (Bytes > 0)
+        {
+            w.WriteNumber("bytes_read", Bytes);
+            w.WriteNumber("read_cpu_seconds", ReadCpuSeconds);
+        }
         if (Statistics is { } s)
         {
             w.WriteStartArray("sources");
@@ -97,6 +104,7 @@ internal sealed class Input
             reason = $"the data would take about {Size(estimate)} in memory, more than the memory budget of {Size(budget)} (--memory-budget)";
         }
         var clock = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         if (!streaming)
         {
             var input = CsvData.ReadDataset(file, read);
@@ -104,7 +112,8 @@ internal sealed class Input
             return new Input
             {
                 Data = data, Mode = "in-memory", Name = Path.GetFileName(file), Rows = data.Rows, Columns = data.Features.Columns, TargetName = data.TargetName,
-                DroppedRows = input.DroppedRows, ReadSeconds = clock.Elapsed.TotalSeconds, Auxiliary = input.Auxiliary,
+                DroppedRows = input.DroppedRows, ReadSeconds = clock.Elapsed.TotalSeconds, Bytes = new FileInfo(file).Length, Auxiliary = input.Auxiliary,
+                ReadCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds,
             };
         }
         var options = new StatisticsReadOptions
@@ -117,6 +126,7 @@ internal sealed class Input
         {
             Statistics = stats, Mode = "streaming", Name = Path.GetFileName(file), Rows = stats.Rows, Columns = stats.FeatureNames.Count, TargetName = stats.TargetName,
             DroppedRows = stats.DroppedRows, ReadSeconds = clock.Elapsed.TotalSeconds, Bytes = new FileInfo(file).Length, Reason = reason,
+            ReadCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds,
         };
     }
 
@@ -159,7 +169,7 @@ internal sealed class Input
 
     /// <summary>
     /// What reading the file into memory would take, about: rows (the file size over the first lines' mean length)
-    /// times columns times 8 bytes, times 3 for the reader's blocks and the solvers' working copies. Null when the
+    /// times columns times 8 bytes, times 3 for the reader's buffers and the solvers' working copies. Null when the
     /// file cannot be sampled (the read itself then reports the problem).
     /// </summary>
     internal static long? EstimateBytes(string file)
@@ -174,7 +184,8 @@ internal sealed class Input
             int columns = Math.Max(header.Split(',').Length, header.Split('\t').Length);
             long sampled = 0, lines = 0;
             string? line;
-            while (lines < 1000 && (line = reader.ReadLine()) is not null)
+            // At most 1000 lines or about a megabyte: a wide file's lines are long, and this runs before every read.
+            while (lines < 1000 && sampled < 1 << 20 && (line = reader.ReadLine()) is not null)
             {
                 sampled += line.Length + 1;
                 lines++;

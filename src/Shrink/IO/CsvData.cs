@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using nietras.SeparatedValues;
 
@@ -41,17 +42,17 @@ public static partial class CsvData
     public static CsvReadResult ReadDataset(string path, CsvReadOptions options)
     {
         CheckFile(path);
-        return ReadDataset(path, () => Reader().FromFile(path), options);
+        return ReadDataset(path, Source.File(path), options);
     }
 
     /// <summary>Reads a training dataset from CSV text; <paramref name="source"/> names it in errors.</summary>
     public static CsvReadResult ReadDataset(TextReader text, string source, CsvReadOptions options) =>
-        ReadDataset(source, () => Reader().From(text), options);
+        ReadDataset(source, Source.Text(text.ReadToEnd()), options);
 
-    private static CsvReadResult ReadDataset(string path, Func<SepReader> open, CsvReadOptions options)
+    private static CsvReadResult ReadDataset(string path, Source source, CsvReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (values, rows, dropped, header) = Read(path, open, names => SelectForDataset(path, names, options), options.DropMissing,
+        var (values, rows, dropped, header) = Read(path, source, names => SelectForDataset(path, names, options), options.DropMissing,
             "drop those rows with drop-missing (--drop-missing)");
         // Features come first in the selection, then the target, then auxiliary columns.
         int auxiliary = options.Auxiliary?.Count ?? 0;
@@ -71,7 +72,7 @@ public static partial class CsvData
     {
         ArgumentNullException.ThrowIfNull(columns);
         CheckFile(path);
-        var (values, rows, dropped, _) = Read(path, () => Reader().FromFile(path), names => Locate(path, names, columns, "the model needs"), dropMissing,
+        var (values, rows, dropped, _) = Read(path, Source.File(path), names => Locate(path, names, columns, "the model needs"), dropMissing,
             "a prediction needs a value in every feature the model uses");
         return (FeatureMatrix.Wrap(values, rows, columns.Count), dropped);
     }
@@ -130,97 +131,160 @@ public static partial class CsvData
     internal static SepReaderOptions Reader() =>
         Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
 
-    private const int BlockRows = 4096;
+    /// <summary>Caps the threads that parse rows (tests use it to show the result does not depend on it).</summary>
+    internal static int? MaxWorkers { get; set; }
+
+    /// <summary>How to read a source twice (its header, then its rows) and about how many rows it has.</summary>
+    /// <remarks>
+    /// The header is read by a first reader (as an ordinary row, see <see cref="Reader"/>) and checked; the rows by a
+    /// second, with Sep's header on: Sep's parallel enumeration starts at a reader's first row or right after its header.
+    /// </remarks>
+    private sealed record Source(Func<bool, SepReader> Open, Func<long> EstimateRows)
+    {
+        public static Source File(string path) => new(headerOnly => Options(headerOnly).FromFile(path), () => EstimateFileRows(path));
+
+        public static Source Text(string text) =>
+            new(headerOnly => Options(headerOnly).FromText(text), () => text.AsSpan().Count('\n') + 1);
+
+        private static SepReaderOptions Options(bool headerOnly) => headerOnly ? Reader() : Reader() with { HasHeader = true };
+    }
+
+    /// <summary>
+    /// Rows in a file, about: its size over the mean length of the lines in its first megabyte (exact when that is the
+    /// whole file). The reader grows past a low guess and closes up after a high one, so this only saves copies.
+    /// </summary>
+    private static long EstimateFileRows(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+        var sample = new byte[(int)Math.Min(file.Length, 1 << 20)];
+        file.ReadExactly(sample);
+        long lines = sample.AsSpan().Count((byte)'\n');
+        if (sample.Length == file.Length) return lines + 1;
+        return lines == 0 ? 1024 : (long)(file.Length / (sample.Length / (double)lines) * 1.01) + 16;
+    }
+
+    /// <summary>What parsing one row found: its values (a pooled array), or why it has none.</summary>
+    private readonly record struct ParsedRow(int Line, double[]? Values, bool Blank = false, int Missing = 0, int FirstMissing = -1, string? Error = null);
 
     /// <returns>The selected columns, column-major in one array (k x rows), and what was dropped.</returns>
-    private static (double[] Values, int Rows, int Dropped, string[] Names) Read(string path, Func<SepReader> open, Func<IReadOnlyList<string>, int[]> select, bool dropMissing, string missingAdvice)
+    private static (double[] Values, int Rows, int Dropped, string[] Names) Read(string path, Source source, Func<IReadOnlyList<string>, int[]> select, bool dropMissing, string missingAdvice)
     {
         try
         {
-            using var reader = open();
             string[] header = [];
-            if (reader.MoveNext())
+            using (var first = source.Open(true))
             {
-                var first = reader.Current;
-                header = new string[first.ColCount];
-                for (int j = 0; j < header.Length; j++) header[j] = first[j].ToString();
+                if (first.MoveNext())
+                {
+                    var row = first.Current;
+                    header = new string[row.ColCount];
+                    for (int j = 0; j < header.Length; j++) header[j] = row[j].ToString();
+                }
             }
             if (header.Length == 0 || (header.Length == 1 && header[0].Length == 0))
                 throw Throw.Error($"{path}: the file is empty; expected a header row and data rows");
             CheckHeader(path, header);
             int[] selected = select(header);
-            // Rows land in fixed-size row-major blocks (no regrowth copies), transposed once at the end into the
-            // column-major array the solvers read: peak memory is about twice the data, not four times.
             int width = selected.Length;
-            var blocks = new List<double[]>();
-            int rowsKept = 0;
-            var row = new double[width];
-            int dropped = 0, missing = 0, dataRows = 0;
+
+            // Sep splits the text into rows a batch at a time, and the workers parse the numbers of a batch each; the
+            // rows come back in file order, so the first bad row in the file is the one reported and the values do
+            // not depend on the thread count. Each kept row goes straight into the column-major array the solvers
+            // read (column k at k * capacity), with no row-major copy to transpose; its rows are closed up at the end.
+            int capacity = (int)Math.Min(Math.Max(source.EstimateRows(), 16), Array.MaxLength / Math.Max(width, 1));
+            var values = GC.AllocateUninitializedArray<double>(width * capacity);
+            int rowsKept = 0, dropped = 0, missing = 0, dataRows = 0;
             string? firstMissing = null;
 
-            foreach (var r in reader)
+            using var reader = source.Open(false);
+            ParsedRow Parse(SepReader.Row r)
             {
                 int line = r.LineNumberFrom;
                 // A blank line is skipped, except in a one-column file where it is that column's missing value:
                 // skipping it would silently misalign predictions with the rows they belong to.
-                if (header.Length > 1 && r.ColCount == 1 && r[0].Span.Length == 0) continue;
-                dataRows++;
+                if (header.Length > 1 && r.ColCount == 1 && r[0].Span.Length == 0) return new(line, null, Blank: true);
                 if (r.ColCount != header.Length)
-                    throw Throw.Error($"{path}: line {line} has {r.ColCount} fields but the header has {header.Length}");
-                bool rowMissing = false;
-                for (int k = 0; k < selected.Length; k++)
+                    return new(line, null, Error: $"{path}: line {line} has {r.ColCount} fields but the header has {header.Length}");
+                var row = ArrayPool<double>.Shared.Rent(width);
+                int rowMissing = 0, firstMissingColumn = -1;
+                for (int k = 0; k < width; k++)
                 {
-                    var cell = r[selected[k]].Span;
-                    if (IsMissing(cell))
+                    var col = r[selected[k]];
+                    // Sep's fast float parser first: a plain number costs nothing more. What it does not take as a
+                    // finite number goes to the checks for missing values and the framework's parser, which decides
+                    // what it rejects.
+                    if (col.TryParse<double>() is { } fast && double.IsFinite(fast))
                     {
-                        rowMissing = true;
-                        missing++;
-                        firstMissing ??= $"line {line}, column '{header[selected[k]]}'";
+                        row[k] = fast;
                         continue;
                     }
-                    // Sep's fast float parser first; the framework's parser decides what it rejects, so the set of
-                    // accepted spellings stays the framework's.
-                    double? fast = r[selected[k]].TryParse<double>();
-                    double value = fast ?? 0;
-                    bool number = fast.HasValue || double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-                    if (!number && !IsInfinity(cell))
-                        throw Throw.Error($"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a number (only numeric columns can be used)");
-                    if (!number || !double.IsFinite(value))
-                        throw Throw.Error($"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a finite number");
+                    var cell = col.Span;
+                    if (IsMissing(cell))
+                    {
+                        if (rowMissing++ == 0) firstMissingColumn = k;
+                        continue;
+                    }
+                    bool number = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value);
+                    string? error = !number && !IsInfinity(cell) ? $"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a number (only numeric columns can be used)"
+                        : !number || !double.IsFinite(value) ? $"{path}: line {line}, column '{header[selected[k]]}': '{cell}' is not a finite number"
+                        : null;
+                    if (error is not null)
+                    {
+                        ArrayPool<double>.Shared.Return(row);
+                        return new(line, null, Error: error);
+                    }
                     row[k] = value;
                 }
-                if (rowMissing)
+                return new(line, row, Missing: rowMissing, FirstMissing: firstMissingColumn);
+            }
+
+            foreach (var parsed in reader.ParallelEnumerate(Parse, MaxWorkers ?? Environment.ProcessorCount))
+            {
+                if (parsed.Blank) continue;
+                dataRows++;
+                if (parsed.Error is { } error) throw Throw.Error(error);
+                var row = parsed.Values!;
+                if (parsed.Missing > 0)
                 {
+                    missing += parsed.Missing;
+                    firstMissing ??= $"line {parsed.Line}, column '{header[selected[parsed.FirstMissing]]}'";
                     dropped++;
+                    ArrayPool<double>.Shared.Return(row);
                     continue;
                 }
-                int slot = rowsKept % BlockRows;
-                if (slot == 0) blocks.Add(new double[BlockRows * width]);
-                row.CopyTo(blocks[^1], slot * width);
+                if (rowsKept == capacity) values = Grow(values, width, ref capacity, rowsKept);
+                for (int k = 0, at = rowsKept; k < width; k++, at += capacity) values[at] = row[k];
+                ArrayPool<double>.Shared.Return(row);
                 rowsKept++;
             }
 
             if (dataRows == 0) throw Throw.Error($"{path}: the file has a header but no data rows");
             if (missing > 0 && !dropMissing)
                 throw Throw.Error($"{path}: {firstMissing} is missing (empty, NA or NaN); {missing} missing {(missing == 1 ? "value" : "values")} in {dropped} {(dropped == 1 ? "row" : "rows")} in all; {missingAdvice}");
-            var values = new double[(long)width * rowsKept];
-            for (int b = 0; b < blocks.Count; b++)
-            {
-                var block = blocks[b];
-                int first = b * BlockRows, count = Math.Min(BlockRows, rowsKept - first);
-                for (int k = 0; k < width; k++)
-                {
-                    int offset = k * rowsKept + first;
-                    for (int i = 0; i < count; i++) values[offset + i] = block[i * width + k];
-                }
-                blocks[b] = null!;
-            }
+            // Close up the columns: column k moves from k * capacity to k * rowsKept, never past a column not yet moved.
+            for (int k = 1; k < width && rowsKept < capacity; k++) Array.Copy(values, (long)k * capacity, values, (long)k * rowsKept, rowsKept);
             return (values, rowsKept, dropped, selected.Select(j => header[j]).ToArray());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             throw Throw.Error($"{path}: cannot read: {e.Message}");
         }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions is [var inner, ..] && inner is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // Sep reads and splits the file inside the parallel query, which wraps what it throws.
+            throw Throw.Error($"{path}: cannot read: {e.Flatten().InnerExceptions[0].Message}");
+        }
+    }
+
+    /// <summary>Room for half as many rows again (the estimate was low), each column moved to its new place.</summary>
+    private static double[] Grow(double[] values, int width, ref int capacity, int rows)
+    {
+        long wanted = Math.Min(Math.Max((long)capacity * 3 / 2, capacity + 1024L), Array.MaxLength / Math.Max(width, 1));
+        if (wanted <= capacity) throw Throw.Error($"too many rows: {width} columns of more than {capacity} rows do not fit one array");
+        var grown = GC.AllocateUninitializedArray<double>(width * (int)wanted);
+        for (int k = 0; k < width; k++) Array.Copy(values, (long)k * capacity, grown, k * wanted, rows);
+        capacity = (int)wanted;
+        return grown;
     }
 
     internal static void CheckHeader(string path, IReadOnlyList<string> header)

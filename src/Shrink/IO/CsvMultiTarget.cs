@@ -35,7 +35,7 @@ public static partial class CsvData
         if (targets.Count == 0) throw Throw.Error($"{path}: no target column was named");
         if (targets.GroupBy(t => t, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw Throw.Error($"{path}: the targets name '{twice.Key}' more than once");
-        var (values, rows, dropped, header) = Read(path, () => Reader().FromFile(path), names => SelectTargets(path, names, options), options.DropMissing,
+        var (values, rows, dropped, header) = Read(path, Source.File(path), names => SelectTargets(path, names, options), options.DropMissing,
             "drop those rows with drop-missing (--drop-missing)");
         int k = targets.Count, auxiliary = options.Auxiliary?.Count ?? 0;
         int p = header.Length - k - auxiliary;
