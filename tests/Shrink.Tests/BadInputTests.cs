@@ -81,6 +81,15 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Blank_lines_above_the_header_are_named_as_such_in_memory_and_streaming()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("blank-first.csv", "\n\nx1,y\n1,2\n2,3\n3,5\n");
+        FitFails(folder, [path, "--target", "y", "--lambda", "0.1"], path, "line 1 is blank", "header row must be the first line");
+        FitFails(folder, [path, "--target", "y", "--lambda", "0.1", "--streaming"], path, "line 1 is blank", "header row must be the first line");
+    }
+
+    [Fact]
     public void Header_only()
     {
         using var folder = new TempFolder();

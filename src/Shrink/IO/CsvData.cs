@@ -131,6 +131,10 @@ public static partial class CsvData
     internal static SepReaderOptions Reader() =>
         Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All, CultureInfo = CultureInfo.InvariantCulture });
 
+    /// <summary>A file whose first line is blank: said as such, not as an empty file (the rows may well be there).</summary>
+    internal static string BlankFirstLine(string source) =>
+        $"{source}: line 1 is blank; the header row must be the first line of the file (remove the blank lines above it)";
+
     /// <summary>Caps the threads that parse rows (tests use it to show the result does not depend on it).</summary>
     internal static int? MaxWorkers { get; set; }
 
@@ -172,6 +176,7 @@ public static partial class CsvData
         try
         {
             string[] header = [];
+            bool more = false;
             using (var first = source.Open(true))
             {
                 if (first.MoveNext())
@@ -179,10 +184,12 @@ public static partial class CsvData
                     var row = first.Current;
                     header = new string[row.ColCount];
                     for (int j = 0; j < header.Length; j++) header[j] = row[j].ToString();
+                    // Past a blank first line, is there anything at all (else the file is just empty)?
+                    while (!more && first.MoveNext()) more = first.Current.ColCount > 1 || first.Current[0].Span.Trim().Length > 0;
                 }
             }
             if (header.Length == 0 || (header.Length == 1 && header[0].Length == 0))
-                throw Throw.Error($"{path}: the file is empty; expected a header row and data rows");
+                throw Throw.Error(more ? BlankFirstLine(path) : $"{path}: the file is empty; expected a header row and data rows");
             CheckHeader(path, header);
             int[] selected = select(header);
             int width = selected.Length;

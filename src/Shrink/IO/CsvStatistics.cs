@@ -164,7 +164,9 @@ public static class CsvStatistics
                 }
             }
             if (header.Length == 0 || (header.Length == 1 && header[0].Length == 0))
-                throw Throw.Error($"{source}: the file is empty; expected a header row and data rows");
+                throw Throw.Error(File.Exists(source) && new FileInfo(source).Length > headerLine.Length + 2
+                    ? CsvData.BlankFirstLine(source)
+                    : $"{source}: the file is empty; expected a header row and data rows");
             CsvData.CheckHeader(source, header);
             var auxiliary = new[] { options.Weights, options.Offset, options.Folds?.Column }.OfType<string>().ToArray();
             if (auxiliary.Distinct(StringComparer.Ordinal).Count() != auxiliary.Length)
