@@ -6,8 +6,8 @@ Usage: bench/scaling.py OUTDIR [--anchors ../shared/anchors] [--data /tmp/shrink
 
 Families (the anchors' `correlated` generator from gen.py, imported, so the data are built the same way as theirs):
   n     p = 1,000, n from 2,500 to 40,000, lasso path to 1e-3·λmax (covariance form: Gram n·p², then O(p²) per sweep)
-  p     n = 10,000, p from 250 to 2,000, the same path (at p = 4,000 the path ran over 6 CPU-minutes and was stopped:
-        beyond 2,000 features the Gram columns come in batches, one pass over X each; see the README's limitations)
+  p     n = 10,000, p from 250 to 2,000, the same path (at p = 4,000 the path ran over 6 CPU-minutes and was stopped;
+        see the README's limitations)
   wide  n = 200, p from 5,000 to 40,000, lasso path to 1e-2·λmax (naive form: O(n·p) per full pass)
 Writes OUTDIR/scaling.json (every run's JSON line from the side mode, with the size), OUTDIR/scaling.md (medians,
 CPU seconds, fitted log-log slopes) and OUTDIR/scaling.png. Needs numpy and matplotlib (Debian's python3-matplotlib).
