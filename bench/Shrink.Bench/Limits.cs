@@ -121,8 +121,4 @@ internal static class Limits
         Array.Sort(times);
         return times[repeats / 2];
     }
-
-    private static double Median(int repeats, Func<object> action) => Median(repeats, () => { action(); });
-
-    private static double Median(int repeats, Func<double> action) => Median(repeats, () => { action(); });
 }
