@@ -93,11 +93,9 @@ public class ReadmeTests
             Environment.CurrentDirectory = folder;
             foreach (var command in commands)
             {
-                var stdout = new StringWriter();
-                var stderr = new StringWriter();
-                int code = Cli.Cli.Run(command.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..], stdout, stderr);
-                Assert.True(code == 0, $"'{command}' exited {code}: {stderr}");
-                Assert.True(stdout.ToString().Length > 0 || stderr.ToString().Contains("wrote"), $"'{command}' printed nothing");
+                var run = Shell.Run(command.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]);
+                Assert.True(run.ExitCode == 0, $"'{command}' exited {run.ExitCode}: {run.Stderr}");
+                Assert.True(run.Stdout.Length > 0 || run.Stderr.Contains("wrote"), $"'{command}' printed nothing");
             }
             Assert.True(File.Exists(Path.Combine(folder, "lasso.model.json")));
             Assert.Equal(5001, File.ReadAllLines(Path.Combine(folder, "predictions.csv")).Length);
@@ -112,10 +110,10 @@ public class ReadmeTests
     [Fact]
     public void Demo_table_in_the_readme_is_what_the_demo_prints()
     {
-        var stdout = new StringWriter();
         using var folder = new TempFolder();
-        Assert.Equal(0, Cli.Cli.Run(["demo", "--out", folder.Path], stdout, new StringWriter()));
-        var printed = stdout.ToString().Split('\n').Select(l => l.TrimEnd()).ToHashSet();
+        var run = Shell.Run("demo", "--out", folder.Path);
+        Assert.Equal(0, run.ExitCode);
+        var printed = run.Stdout.Split('\n').Select(l => l.TrimEnd()).ToHashSet();
         var table = Blocks("text").First(b => b.Contains("held-out MSE"));
         foreach (var line in table.Split('\n').Select(l => l.TrimEnd()).Where(l => l.StartsWith('│')))
             Assert.Contains(line, printed);

@@ -60,14 +60,43 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 }
 
-/// <summary>Runs <c>shrink</c> in-process with captured output.</summary>
+/// <summary>
+/// Runs <c>shrink</c> with captured output: in-process, or, when the environment variable SHRINK_EXE names an
+/// executable (the Native AOT build: tools/publish-aot.sh), as that program in a child process, so that the same
+/// command-line tests check the published binary.
+/// </summary>
 public static class Shell
 {
+    /// <summary>The executable the tests run instead of calling the tool in-process, or null.</summary>
+    public static string? Executable { get; } = Environment.GetEnvironmentVariable("SHRINK_EXE") is { Length: > 0 } exe ? Path.GetFullPath(exe) : null;
+
     public static CliResult Run(params string[] args)
     {
+        if (Executable is { } exe) return RunProcess(exe, args);
         var stdout = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         var stderr = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         int code = Shrink.Cli.Cli.Run(args, stdout, stderr);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static CliResult RunProcess(string exe, string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(exe)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardErrorEncoding = new UTF8Encoding(false),
+        };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        // Both streams at once: a child filling one pipe while we wait on the other would never finish.
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, stdout, stderr.Result);
     }
 }
