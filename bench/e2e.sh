@@ -16,9 +16,12 @@
 #   TOLERANCE  Shrink's relative duality-gap tolerance (default 1e-9, as the side-by-side benchmark)
 #   MACHINE    results folder name (default: CPU model and core count, e.g. amd-epyc-2c)
 #   OUT        results folder (default bench/results/$MACHINE/<UTC date>-e2e)
+#   SHRINK_DIR where the tool is published (default artifacts/shrink-aot)
+#   PUBLISH_ARGS more `dotnet publish` options, e.g. "-p:IlcInstructionSet=native" (then set SHRINK_DIR apart too)
 #
-# It publishes the tool (`dotnet publish -c Release src/Shrink.Cli`, ReadyToRun as the project sets it) into a
-# temporary folder, then, REPEATS times round-robin: the whole `shrink path` process and one Rscript
+# It publishes the tool as users get it (`dotnet publish -c Release src/Shrink.Cli`: Native AOT, x86-64-v3, as the
+# project sets it) into artifacts/shrink-aot/ (incremental: nothing is recompiled when nothing changed; about 2
+# CPU-minutes when something did), then, REPEATS times round-robin: the whole `shrink path` process and one Rscript
 # process per reader (bench/e2e.R), each under GNU time (wall, user, sys, peak RSS). Shrink's line adds its own
 # read and fit seconds, the bytes read and the CPU time the read took (from its --json); R's, its read and fit
 # seconds. Before the
@@ -59,8 +62,10 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-dotnet publish -c Release "$ROOT/src/Shrink.Cli" -o "$WORK/shrink" -v quiet -nologo >&2
-SHRINK=$WORK/shrink/shrink
+SHRINK_DIR=${SHRINK_DIR:-$ROOT/artifacts/shrink-aot}
+# shellcheck disable=SC2086
+dotnet publish -c Release "$ROOT/src/Shrink.Cli" -o "$SHRINK_DIR" -v quiet -nologo ${PUBLISH_ARGS:-} >&2
+SHRINK=$SHRINK_DIR/shrink
 mkdir -p "$OUT"
 rm -f "$OUT"/e2e-*.json
 
@@ -71,7 +76,7 @@ awk -F, 'NR <= 21 { print $1 "," $2 "," $3 "," $NF }' "$DATA" > "$WORK/tiny.csv"
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "shrink: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ modified)')"
+  echo "shrink: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ modified)'), $([ -f "$SHRINK_DIR/shrink.dll" ] && echo "framework-dependent, ReadyToRun" || echo "Native AOT"), published with: dotnet publish -c Release ${PUBLISH_ARGS:-}"
   lscpu | grep -E '^(Model name|CPU\(s\)|Thread\(s\) per core|Core\(s\) per socket|L2 cache|L3 cache|Hypervisor vendor):' || true
   echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GB"}')"
   echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
