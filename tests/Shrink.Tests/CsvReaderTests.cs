@@ -176,4 +176,119 @@ public class CsvReaderTests
         var text = Shell.Run("path", path, "--target", "y", "--n-lambda", "5");
         Assert.Matches(@"in memory: 3,000 rows, 4 features read in [0-9.]+ s \([0-9.]+ MB/s, [0-9.]+ MB\)", text.Stdout);
     }
+    /// <summary>Reads with the plain-file path on or off (and a block size that cuts lines), restoring both switches.</summary>
+    private static CsvReadResult ReadWith(string path, bool plain, int workers, int block, CsvReadOptions options)
+    {
+        CsvData.MaxWorkers = workers;
+        CsvData.PlainPath = plain;
+        int saved = CsvPlain.BlockBytes;
+        CsvPlain.BlockBytes = block;
+        try { return CsvData.ReadDataset(path, options); }
+        finally
+        {
+            CsvData.MaxWorkers = null;
+            CsvData.PlainPath = true;
+            CsvPlain.BlockBytes = saved;
+        }
+    }
+
+    private static void AssertSameData(Dataset expected, Dataset actual)
+    {
+        Assert.Equal(expected.Rows, actual.Rows);
+        Assert.Equal(expected.FeatureNames, actual.FeatureNames);
+        for (int j = 0; j < expected.Features.Columns; j++)
+            Assert.True(expected.Features.Column(j).SequenceEqual(actual.Features.Column(j)), $"column {j}");
+        Assert.True(expected.Target.SequenceEqual(actual.Target));
+    }
+
+    /// <summary>
+    /// A plain file (numbers in the spellings of R, NumPy and .NET, an unused text column, LF or CRLF, with or without a
+    /// last line end) takes the plain path and gives the general reader's values bit for bit, whatever the block size
+    /// (down to a few lines, and smaller than one line) and the thread count; features chosen out of order too.
+    /// </summary>
+    [Theory]
+    [InlineData("\n", true)]
+    [InlineData("\r\n", true)]
+    [InlineData("\n", false)]
+    [InlineData("\r\n", false)]
+    public void A_plain_file_reads_the_same_by_either_path(string newline, bool lastLineEnd)
+    {
+        using var folder = new TempFolder();
+        var random = new Random(newline.Length * 2 + (lastLineEnd ? 1 : 0));
+        var text = new StringBuilder("x1,x2,note,x3,y").Append(newline);
+        for (int i = 0; i < 700; i++)
+        {
+            var cells = new List<string>();
+            for (int j = 0; j < 4; j++)
+            {
+                double v = (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-30, 30));
+                cells.Add(random.Next(7) switch
+                {
+                    0 => v.ToString("E16", CultureInfo.InvariantCulture),
+                    1 => ((long)(v * 1000) % 100000).ToString(CultureInfo.InvariantCulture),
+                    2 => v >= 0 ? "+" + v.ToString("R", CultureInfo.InvariantCulture) : v.ToString("R", CultureInfo.InvariantCulture),
+                    3 => v.ToString("F25", CultureInfo.InvariantCulture),
+                    4 => "-0",
+                    5 => v.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal),
+                    _ => v.ToString("R", CultureInfo.InvariantCulture),
+                });
+            }
+            cells.Insert(2, random.Next(3) == 0 ? "" : $"naïve {i}");
+            text.Append(string.Join(',', cells));
+            if (i < 699 || lastLineEnd) text.Append(newline);
+        }
+        string path = folder.Write("plain.csv", text.ToString());
+        var options = new CsvReadOptions { Target = "y", Features = ["x3", "x1"] };
+        var general = ReadWith(path, plain: false, workers: 1, block: 1 << 20, options).Data;
+        Assert.NotNull(CsvPlain.TryRead(path, 5, ',', [3, 0, 4], 10, 2));
+        foreach (int block in new[] { 64, 1000, 4096, 1 << 20 })
+            foreach (int workers in new[] { 1, 2, 3 })
+                AssertSameData(general, ReadWith(path, plain: true, workers, block, options).Data);
+        var all = ReadWith(path, plain: true, 2, 1 << 20, new CsvReadOptions { Target = "y", Exclude = ["note"] }).Data;
+        AssertSameData(ReadWith(path, plain: false, 2, 1 << 20, new CsvReadOptions { Target = "y", Exclude = ["note"] }).Data, all);
+    }
+
+    /// <summary>
+    /// What is not plain makes the plain path give up, wherever it is in the file; the general reader then gives its
+    /// values or its error, the same as with the plain path off.
+    /// </summary>
+    [Theory]
+    [InlineData("1,2,3\n\n4,5,6\n", false)]   // a blank line
+    [InlineData("1,2,3\n4,NA,6\n", true)]      // a missing value, dropped
+    [InlineData("1,2,3\n4,NA,6\n", false)]     // a missing value, an error
+    [InlineData("1,2,3\n4,5\n", false)]        // a short row
+    [InlineData("1,2,3\n4,5,6,7\n", false)]    // a long row
+    [InlineData("1,2,3\n4,abc,6\n", false)]    // text in a used column
+    [InlineData("1,2,3\n4,\"5\",6\n", false)] // a quoted number
+    [InlineData("1,2,3\n4, 5 ,6\n", false)]    // spaces around a number
+    [InlineData("1,2,3\n4,inf,6\n", false)]    // infinity
+    [InlineData("1,2,3\n4,1e999,6\n", false)]  // overflow
+    [InlineData("1,2,3\r4,5,6\n", false)]      // a lone carriage return
+    [InlineData("1,2,3\n4,5.5.5,6\n", false)]  // two points
+    [InlineData("1,2,3\n4,0x10,6\n", false)]   // hexadecimal
+    [InlineData("1,2,3\n4,5,6\n\n\n", false)] // blank lines at the end
+    public void What_is_not_plain_reads_as_the_general_reader_reads_it(string rows, bool dropMissing)
+    {
+        using var folder = new TempFolder();
+        var random = new Random(3);
+        var filler = new StringBuilder();
+        for (int i = 0; i < 200; i++) filler.Append(string.Create(CultureInfo.InvariantCulture, $"{random.NextDouble()},{random.NextDouble()},{random.NextDouble()}\n"));
+        foreach (var text in new[] { "a,b,y\n" + rows, "a,b,y\n" + filler + rows, "a,b,y\n" + rows + filler })
+        {
+            string path = folder.Write("odd.csv", text);
+            var options = new CsvReadOptions { Target = "y", DropMissing = dropMissing };
+            foreach (int block in new[] { 16, 1 << 20 })
+            {
+                string? expectedError = null, actualError = null;
+                Dataset? expected = null, actual = null;
+                try { expected = ReadWith(path, plain: false, 2, block, options).Data; }
+                catch (ShrinkException e) { expectedError = e.Message; }
+                try { actual = ReadWith(path, plain: true, 2, block, options).Data; }
+                catch (ShrinkException e) { actualError = e.Message; }
+                Assert.Equal(expectedError, actualError);
+                if (expected is not null) AssertSameData(expected, actual!);
+            }
+            Assert.Null(CsvPlain.TryRead(path, 3, ',', [0, 1, 2], 10, 2));
+        }
+    }
 }

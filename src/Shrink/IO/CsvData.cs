@@ -138,14 +138,17 @@ public static partial class CsvData
     /// <summary>Caps the threads that parse rows (tests use it to show the result does not depend on it).</summary>
     internal static int? MaxWorkers { get; set; }
 
+    /// <summary>Whether a plain file takes <see cref="CsvPlain"/>'s path (tests turn it off to compare the two).</summary>
+    internal static bool PlainPath { get; set; } = true;
+
     /// <summary>How to read a source twice (its header, then its rows) and about how many rows it has.</summary>
     /// <remarks>
     /// The header is read by a first reader (as an ordinary row, see <see cref="Reader"/>) and checked; the rows by a
     /// second, with Sep's header on: Sep's parallel enumeration starts at a reader's first row or right after its header.
     /// </remarks>
-    private sealed record Source(Func<bool, SepReader> Open, Func<long> EstimateRows)
+    private sealed record Source(Func<bool, SepReader> Open, Func<long> EstimateRows, string? Path = null)
     {
-        public static Source File(string path) => new(headerOnly => Options(headerOnly).FromFile(path), () => EstimateFileRows(path));
+        public static Source File(string path) => new(headerOnly => Options(headerOnly).FromFile(path), () => EstimateFileRows(path), path);
 
         public static Source Text(string text) =>
             new(headerOnly => Options(headerOnly).FromText(text), () => text.AsSpan().Count('\n') + 1);
@@ -177,8 +180,10 @@ public static partial class CsvData
         {
             string[] header = [];
             bool more = false;
+            char separator;
             using (var first = source.Open(true))
             {
+                separator = first.Spec.Sep.Separator;
                 if (first.MoveNext())
                 {
                     var row = first.Current;
@@ -193,6 +198,13 @@ public static partial class CsvData
             CheckHeader(path, header);
             int[] selected = select(header);
             int width = selected.Length;
+            int workers = MaxWorkers ?? Environment.ProcessorCount;
+
+            if (PlainPath && source.Path is { } file && CsvPlain.TryRead(file, header.Length, separator, selected, source.EstimateRows(), workers) is var (plain, plainRows, plainCapacity))
+            {
+                for (int k = 1; k < width && plainRows < plainCapacity; k++) Array.Copy(plain, (long)k * plainCapacity, plain, (long)k * plainRows, plainRows);
+                return (plain, plainRows, 0, selected.Select(j => header[j]).ToArray());
+            }
 
             // Sep splits the text into rows a batch at a time, and the workers parse the numbers of a batch each; the
             // rows come back in file order, so the first bad row in the file is the one reported and the values do
@@ -245,7 +257,7 @@ public static partial class CsvData
                 return new(line, row, Missing: rowMissing, FirstMissing: firstMissingColumn);
             }
 
-            foreach (var parsed in reader.ParallelEnumerate(Parse, MaxWorkers ?? Environment.ProcessorCount))
+            foreach (var parsed in reader.ParallelEnumerate(Parse, workers))
             {
                 if (parsed.Blank) continue;
                 dataRows++;
