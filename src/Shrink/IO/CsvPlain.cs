@@ -80,7 +80,7 @@ internal static class CsvPlain
                 var block = buffer;
                 Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, (k, state) =>
                 {
-                    if (!ParseLines(block.AsSpan(parts[k].Start, parts[k].Length), fields, sep, column, into, cap, first + offsets[k], parts[k].Lines))
+                    if (!ParseLines(block.AsSpan(parts[k].Start, parts[k].Length), fields, sep, column, width, into, cap, first + offsets[k], parts[k].Lines))
                     {
                         ok = false;
                         state.Stop();
@@ -136,13 +136,20 @@ internal static class CsvPlain
         return [.. parts];
     }
 
+    /// <summary>Rows parsed into a row-major batch before they go to the columns: a batch's rows land side by side in each column.</summary>
+    private const int BatchRows = 32;
+
     /// <summary>Parses whole lines into rows first, first + 1, ...; false at anything not plain.</summary>
-    private static bool ParseLines(ReadOnlySpan<byte> text, int fields, byte sep, int[] column, double[] values, int capacity, int first, int lines)
+    private static bool ParseLines(ReadOnlySpan<byte> text, int fields, byte sep, int[] column, int width, double[] values, int capacity, int first, int lines)
     {
         var stops = Stops[sep];
-        int i = 0, row = first;
-        for (int line = 0; line < lines; line++, row++)
+        // Each row would otherwise write one value into each of the columns, far apart: a cache line and a page per
+        // value. Batching rows writes each column's values for the batch together.
+        var batch = new double[BatchRows * width];
+        int i = 0, inBatch = 0, row = first;
+        for (int line = 0; line < lines; line++)
         {
+            int at = inBatch * width;
             for (int j = 0; j < fields; j++)
             {
                 int k = column[j];
@@ -150,7 +157,7 @@ internal static class CsvPlain
                 {
                     int next = DecimalParser.Parse(text, i, out double value);
                     if (next < 0 || !double.IsFinite(value)) return false;
-                    values[(long)k * capacity + row] = value;
+                    batch[at + k] = value;
                     i = next;
                 }
                 else
@@ -174,6 +181,16 @@ internal static class CsvPlain
                 i++;
             }
             else if (line < lines - 1) return false;
+            if (++inBatch == BatchRows || line == lines - 1)
+            {
+                for (int k = 0; k < width; k++)
+                {
+                    var into = values.AsSpan((int)((long)k * capacity + row), inBatch);
+                    for (int r = 0; r < inBatch; r++) into[r] = batch[r * width + k];
+                }
+                row += inBatch;
+                inBatch = 0;
+            }
         }
         return i == text.Length;
     }
