@@ -43,6 +43,9 @@ internal static class CsvPlain
         int rows = 0;
         bool end = filled < buffer.Length;
         byte sep = (byte)separator;
+        int partCount = Math.Max(1, workers) * 2;
+        // One row batch per part, kept from block to block (not garbage for the collector every block).
+        var batches = new double[partCount][];
         while (true)
         {
             var text = buffer.AsSpan(start, filled - start);
@@ -63,7 +66,7 @@ internal static class CsvPlain
             }
             if (last > 0)
             {
-                var parts = Split(buffer, start, last, Math.Max(1, workers) * 2);
+                var parts = Split(buffer, start, last, partCount);
                 long lines = 0;
                 foreach (var part in parts) lines += part.Lines;
                 if (rows + lines > capacity)
@@ -80,7 +83,7 @@ internal static class CsvPlain
                 var block = buffer;
                 Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, (k, state) =>
                 {
-                    if (!ParseLines(block.AsSpan(parts[k].Start, parts[k].Length), fields, sep, column, width, into, cap, first + offsets[k], parts[k].Lines))
+                    if (!ParseLines(block.AsSpan(parts[k].Start, parts[k].Length), fields, sep, column, width, batches[k] ??= new double[BatchRows * width], into, cap, first + offsets[k], parts[k].Lines))
                     {
                         ok = false;
                         state.Stop();
@@ -140,12 +143,11 @@ internal static class CsvPlain
     private const int BatchRows = 32;
 
     /// <summary>Parses whole lines into rows first, first + 1, ...; false at anything not plain.</summary>
-    private static bool ParseLines(ReadOnlySpan<byte> text, int fields, byte sep, int[] column, int width, double[] values, int capacity, int first, int lines)
+    private static bool ParseLines(ReadOnlySpan<byte> text, int fields, byte sep, int[] column, int width, double[] batch, double[] values, int capacity, int first, int lines)
     {
         var stops = Stops[sep];
         // Each row would otherwise write one value into each of the columns, far apart: a cache line and a page per
         // value. Batching rows writes each column's values for the batch together.
-        var batch = new double[BatchRows * width];
         int i = 0, inBatch = 0, row = first;
         for (int line = 0; line < lines; line++)
         {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Shrink.IO;
 
@@ -115,10 +116,12 @@ internal static class DecimalParser
     }
 
     /// <summary>Whether the eight bytes (little-endian) are all ASCII digits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool AllDigits(ulong eight) =>
         ((eight & 0xF0F0F0F0F0F0F0F0) | (((eight + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) == 0x3333333333333333;
 
     /// <summary>The value of eight ASCII digits (little-endian, the first digit lowest), by pairs, fours, then eight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong EightDigits(ulong eight)
     {
         eight -= 0x3030303030303030;
@@ -127,6 +130,7 @@ internal static class DecimalParser
     }
 
     /// <summary>The double nearest to ±w·10^q (ties to even).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Compose(ulong w, int q, bool negative)
     {
         double magnitude;
