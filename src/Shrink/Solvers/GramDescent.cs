@@ -236,8 +236,27 @@ internal static class GramDescent
             if (signature != failedSignature && stable)
             {
                 double before = gap;
-                gap = Polish(state, g, l1, l2, beta, gap);
+                gap = Polish(state, g, l1, l2, beta, gap, out bool blocked);
                 if (!(gap < before)) failedSignature = signature;
+                // An improving direct solve that did not finish is usually one support change away: a coefficient it
+                // stopped at zero (solve again without it), or features outside the support that now violate their
+                // optimality condition (one coordinate step each brings them in, then solve again). A few such
+                // rounds cost a triangular solve and a gradient each, where every return to the loop above costs
+                // at least six sweeps over the active Gram columns.
+                for (int round = 0; round < PolishRounds && gap < before && gap > gapTolerance && sweeps < maxSweeps; round++)
+                {
+                    if (!blocked)
+                    {
+                        var violators = new List<int>();
+                        foreach (int j in included)
+                            if (beta[j] == 0 && CoordinateDescent.Violates(design, j, g[j], n * l1)) violators.Add(j);
+                        if (violators.Count == 0) break;
+                        Sweep(state, CollectionsMarshal.AsSpan(violators), g, q, l1, l2, n, beta);
+                        sweeps++;
+                    }
+                    before = gap;
+                    gap = Polish(state, g, l1, l2, beta, gap, out blocked);
+                }
             }
             if (gap <= gapTolerance)
             {
@@ -363,8 +382,12 @@ internal static class GramDescent
     private const int SweepsBeforePolish = 5;
 
     /// <summary>The active-set solve of <see cref="CoordinateDescent"/>, with the Gram block from the cache: O(m³), no pass over the data.</summary>
-    private static double Polish(GramState state, Span<double> g, double l1, double l2, Span<double> beta, double gap)
+    /// <summary>Direct solves after the first at one λ, each on the support the previous one left (see <see cref="Solve"/>).</summary>
+    private const int PolishRounds = 4;
+
+    private static double Polish(GramState state, Span<double> g, double l1, double l2, Span<double> beta, double gap, out bool blocked)
     {
+        blocked = false;
         var design = state.Design;
         int n = design.N;
         var active = new List<int>();
@@ -393,10 +416,11 @@ internal static class GramDescent
         for (int u = 0; u < m; u++) start[u] = beta[active[u]];
         if (!factor.Solve(state, rhs, n * l2, start)) return gap;
         var previous = beta.ToArray();
-        CoordinateDescent.StepTowards(design, beta, active, rhs);
+        blocked = CoordinateDescent.StepTowards(design, beta, active, rhs);
         Gradient(state, beta, g);
         double polished = Gap(state, g, beta, n, l1, l2);
         if (polished < gap) return polished;
+        blocked = false;
         previous.CopyTo(beta);
         Gradient(state, beta, g);
         return gap;
