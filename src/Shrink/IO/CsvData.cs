@@ -33,8 +33,10 @@ public sealed record CsvReadOptions
 public sealed record CsvReadResult(Dataset Data, int DroppedRows, IReadOnlyDictionary<string, double[]> Auxiliary);
 
 /// <summary>
-/// Reads numeric CSV/TSV files (the separator is detected from the header) with Sep. Every error names the file,
-/// the line and the column.
+/// Reads numeric CSV/TSV files (the separator is detected from the header). A plain numeric file goes through
+/// <see cref="CsvPlain"/> (its bytes parsed in parallel straight into the matrix); any other, or one the plain path
+/// gives up on, through Sep, whose path owns every check and message. Every error names the file, the line and the
+/// column.
 /// </summary>
 public static partial class CsvData
 {
