@@ -19,6 +19,8 @@ internal sealed class PathMemory
     internal double[]? SpareGradient, Restricted;
     internal Residual? Residual;
     internal int[]? Included;
+    /// <summary>Lists of features rebuilt at every λ (the active set, the strong rule's survivors), kept for their capacity.</summary>
+    internal List<int>? Active, Strong;
     internal bool[]? InWorking;
     internal Design? Owner;
 
@@ -85,7 +87,8 @@ internal static class CoordinateDescent
             }
         }
         var v = previous?.SpareGradient ?? new double[p];
-        var active = new List<int>(Math.Min(p, 1024));
+        var active = previous?.Active ?? new List<int>(Math.Min(p, 1024));
+        if (previous is not null) previous.Active = active;
         if (previous?.Included is not { } included)
         {
             included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
@@ -96,7 +99,8 @@ internal static class CoordinateDescent
         {
             // Tibshirani et al.'s sequential strong rule: |x̃ᵀR|/n < 2λ1 − λ1_previous predicts a zero coefficient.
             double threshold = n * (2 * l1 - previous.L1);
-            var strong = new List<int>();
+            var strong = previous.Strong ??= new List<int>();
+            strong.Clear();
             foreach (int j in included)
                 if (beta[j] != 0 || Math.Abs(g0[j]) >= threshold * design.FactorOf(j)) strong.Add(j);
             working = strong.ToArray();
@@ -696,8 +700,9 @@ internal static class CoordinateDescent
     /// Entries x̃_aᵀx̃_b and x̃_aᵀỹ among the columns polished so far on a path. Consecutive polishes (the next round
     /// at one λ, the next λ) share most of their active columns: with the entries kept, a polish computes only the
     /// rows of the columns new to it (n·m each) instead of the whole block (n·m²), which on wide data was two thirds
-    /// of the polish and a third of the path. Each entry is one dot product of two transformed columns, the same
-    /// whoever asks, so results do not depend on what was cached before.
+    /// of the polish and a third of the path. Each entry is one dot product of two transformed columns, made when the
+    /// later of the two enters the cache (so another order of entry may round it differently in its last bit; the
+    /// duality gap certifies whatever the polish gives).
     /// </summary>
     /// <remarks>
     /// The block is symmetric: only its lower triangle is kept, one array per column (a new column adds its row and
