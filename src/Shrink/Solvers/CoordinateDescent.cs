@@ -814,7 +814,8 @@ internal static class CoordinateDescent
     /// sign or cross its bound, the move stops where the first one gets there (a homotopy step) and puts it exactly
     /// at zero or at the bound.
     /// </summary>
-    internal static void StepTowards(Design design, Span<double> beta, IReadOnlyList<int> columns, ReadOnlySpan<double> solution)
+    /// <returns>Whether a coefficient stopped the move short of the solution.</returns>
+    internal static bool StepTowards(Design design, Span<double> beta, IReadOnlyList<int> columns, ReadOnlySpan<double> solution)
     {
         double step = 1;
         int blocking = -1;
@@ -837,6 +838,7 @@ internal static class CoordinateDescent
         }
         for (int a = 0; a < columns.Count; a++) beta[columns[a]] += step * (solution[a] - beta[columns[a]]);
         if (blocking >= 0) beta[columns[blocking]] = blockedAt;
+        return blocking >= 0;
     }
 
     /// <summary>The exact minimiser over β_j of the objective with the other coefficients fixed, z = x̃_jᵀR/n + q_j·β_j.</summary>
