@@ -198,6 +198,44 @@ public class StrongRuleTests
     }
 }
 
+public class GramStoreTests
+{
+    [Fact]
+    public void Columns_computed_in_batches_then_all_at_once_are_the_Gram_matrix_and_solve_alike()
+    {
+        // p past the batch threshold in miniature: columns come in batches until a quarter of them were asked for,
+        // then the whole matrix replaces them; every column, before and after, is x̃_jᵀx̃_k, and a path solved on the
+        // batched store ends where one on the whole matrix does.
+        var (x, y) = RandomData.Make(17, 160, 24);
+        var problem = Problem.Build(RandomData.Dataset(x, y), true, true);
+        var design = problem.Design;
+        var batched = new GramState(design, problem.CenteredTarget) { WholeAtOnce = false, WholeAfterColumns = 6 };
+        var whole = new GramState(design, problem.CenteredTarget);
+        Assert.True(whole.WholeAtOnce);
+        batched.Prefetch([3, 7]);
+        batched.Prefetch([7, 11, 2]);
+        foreach (int j in new[] { 2, 3, 7, 11 })
+            for (int k = 0; k < 24; k++) Assert.Equal(whole.Column(j)[k], batched.Column(j)[k], 1e-9 * 160);
+        batched.Prefetch([0, 1]); // 6 asked for: the whole matrix from now on
+        for (int j = 0; j < 24; j++)
+            Assert.Equal(whole.Column(j).ToArray(), batched.Column(j).ToArray());
+
+        var lazy = new GramState(design, problem.CenteredTarget) { WholeAtOnce = false, WholeAfterColumns = 10 };
+        var a = new double[24];
+        var b = new double[24];
+        double previous = 0, lambdaMax = whole.Xty.Max(Math.Abs) / 160;
+        foreach (double fraction in new[] { 0.5, 0.2, 0.05, 0.01 })
+        {
+            double l1 = fraction * lambdaMax;
+            var oa = GramDescent.Solve(lazy, l1, 0, previous, 1e-12, 100_000, a);
+            var ob = GramDescent.Solve(whole, l1, 0, previous, 1e-12, 100_000, b);
+            Assert.True(oa.Converged && ob.Converged);
+            for (int j = 0; j < 24; j++) Assert.Equal(b[j], a[j], 1e-8);
+            previous = l1;
+        }
+    }
+}
+
 public class IncrementalCholeskyTests
 {
     [Fact]
