@@ -22,3 +22,18 @@ dotnet build -c Release "$ROOT/tests/Shrink.Tests" -nologo -v quiet
 classes=(CliTests ControlCliTests MultiTargetCliTests PathCliTests BadInputTests CsvReaderTests LibSvmTests ParquetTests StreamingTests ReadmeTests)
 filter=$(printf 'FullyQualifiedName~Shrink.Tests.%s.|' "${classes[@]}")
 SHRINK_EXE=$OUT/shrink DOTNET_EnableAVX512=$avx512 dotnet test -c Release --no-build "$ROOT/tests/Shrink.Tests" --filter "${filter%|}"
+
+# The binary alone, without Skia's native libraries beside it: every command but the plots works, and a plot is a
+# one-line error (exit 2) naming the missing library.
+alone=$(mktemp -d)
+trap 'rm -rf "$alone"' EXIT
+cp "$OUT/shrink" "$alone/"
+"$alone/shrink" fit "$ROOT/src/Shrink.Cli/Demo/students_train.csv" --target test_score --lambda 0.5 > /dev/null
+set +e
+"$alone/shrink" path "$ROOT/src/Shrink.Cli/Demo/students_train.csv" --target test_score --plot "$alone/p.png" > /dev/null 2> "$alone/err"
+code=$?
+set -e
+if [ "$code" != 2 ] || ! grep -q "cannot draw plots" "$alone/err" || [ "$(wc -l < "$alone/err")" != 1 ]; then
+  echo "aot-check: the binary without libSkiaSharp.so: exit $code, stderr:" >&2; cat "$alone/err" >&2; exit 1
+fi
+echo "aot-check: without its native libraries the binary fits, and a plot is a one-line error (exit 2)"

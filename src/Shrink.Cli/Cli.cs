@@ -51,12 +51,28 @@ internal static class Cli
             if (verbose) stderr.WriteLine(e);
             return UserError;
         }
+        catch (Exception e) when (MissingNativeLibrary(e) is not null)
+        {
+            // The published tool loads Skia's native libraries from its own folder, for plots only.
+            // (Its message lists every path tried, over several lines: --verbose shows it.)
+            stderr.WriteLine("shrink: error: cannot draw plots: the native graphics library (libSkiaSharp.so) could not be loaded; the published tool keeps libSkiaSharp.so and libHarfBuzzSharp.so beside the shrink executable: copy them along with it");
+            if (verbose) stderr.WriteLine(e);
+            return UserError;
+        }
         catch (Exception e)
         {
             stderr.WriteLine($"shrink: internal error: {e.GetType().Name}: {e.Message} ({(verbose ? "details below" : "run with --verbose for details")}, and please report it)");
             if (verbose) stderr.WriteLine(e);
             return InternalError;
         }
+    }
+
+    /// <summary>The native library that could not be loaded, if that is what the exception (or one inside it) says.</summary>
+    internal static DllNotFoundException? MissingNativeLibrary(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is DllNotFoundException missing) return missing;
+        return null;
     }
 
     /// <summary>A Spectre console on the given writer: colours only on a real terminal, a fixed width otherwise.</summary>

@@ -617,4 +617,18 @@ public class CliTests
             Assert.Equal(600, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
         }
     }
+    /// <summary>
+    /// A published tool copied without Skia's native libraries fails on plots when Skia's types initialize: that is
+    /// named as a missing library (a user error, exit 2), not reported as an internal error. tools/aot-check.sh runs
+    /// the binary alone to show it; here, the recognition of the exception that case throws.
+    /// </summary>
+    [Fact]
+    public void A_missing_native_library_is_recognised_inside_a_type_initializer_failure()
+    {
+        var missing = new DllNotFoundException("Unable to load shared library 'libSkiaSharp'");
+        Assert.Same(missing, Shrink.Cli.Cli.MissingNativeLibrary(new TypeInitializationException("SkiaSharp.SKImageInfo", missing)));
+        Assert.Same(missing, Shrink.Cli.Cli.MissingNativeLibrary(missing));
+        Assert.Null(Shrink.Cli.Cli.MissingNativeLibrary(new TypeInitializationException("X", new InvalidOperationException("other"))));
+        Assert.Null(Shrink.Cli.Cli.MissingNativeLibrary(new IOException("disk")));
+    }
 }

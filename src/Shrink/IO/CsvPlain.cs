@@ -18,6 +18,9 @@ internal static class CsvPlain
     /// <summary>Bytes read at a time (a block ends at its last line end; a longer line grows the buffer).</summary>
     internal static int BlockBytes { get; set; } = 8 << 20;
 
+    /// <summary>Complete lines in a block below this many bytes are parsed by one thread.</summary>
+    private const int SmallBlock = 256 << 10;
+
     /// <returns>The selected columns column-major (column k at k·capacity) and the rows, or null to use the general reader.</returns>
     public static (double[] Values, int Rows, int Capacity)? TryRead(string path, int fields, char separator, int[] selected, long estimatedRows, int workers)
     {
@@ -66,7 +69,8 @@ internal static class CsvPlain
             }
             if (last > 0)
             {
-                var parts = Split(buffer, start, last, partCount);
+                // A small block is parsed on this thread: waking pool threads would cost more than it saves.
+                var parts = Split(buffer, start, last, last < SmallBlock ? 1 : partCount);
                 long lines = 0;
                 foreach (var part in parts) lines += part.Lines;
                 if (rows + lines > capacity)
@@ -81,14 +85,17 @@ internal static class CsvPlain
                 var offsets = new int[parts.Length];
                 for (int k = 1; k < parts.Length; k++) offsets[k] = offsets[k - 1] + parts[k - 1].Lines;
                 var block = buffer;
-                Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, (k, state) =>
-                {
-                    if (!ParseLines(block.AsSpan(parts[k].Start, parts[k].Length), fields, sep, column, width, batches[k] ??= new double[BatchRows * width], into, cap, first + offsets[k], parts[k].Lines))
+                if (parts.Length == 1)
+                    ok = ParseLines(block.AsSpan(parts[0].Start, parts[0].Length), fields, sep, column, width, batches[0] ??= new double[BatchRows * width], into, cap, first, parts[0].Lines);
+                else
+                    Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, (k, state) =>
                     {
-                        ok = false;
-                        state.Stop();
-                    }
-                });
+                        if (!ParseLines(block.AsSpan(parts[k].Start, parts[k].Length), fields, sep, column, width, batches[k] ??= new double[BatchRows * width], into, cap, first + offsets[k], parts[k].Lines))
+                        {
+                            ok = false;
+                            state.Stop();
+                        }
+                    });
                 if (!ok) return null;
                 rows += (int)lines;
             }
