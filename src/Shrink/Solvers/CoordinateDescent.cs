@@ -123,24 +123,34 @@ internal static class CoordinateDescent
             dual.Reset();
             if (previous is not null) previous.Dual = dual;
         }
+        // Dense designs with few rows (wide data): the polish's kept factor makes it cheap next to the sweeps it saves.
+        bool earlyPolish = previous is not null && !design.IsSparse && n < design.P;
+        var signs = earlyPolish ? new sbyte[Math.Min(p, n + 1)] : [];
         while (sweeps < maxSweeps)
         {
             Sweep(design, residual, entrants ?? working, l1, l2, beta);
             entrants = null;
             sweeps++;
 
+            // Every non-zero coefficient is in the working set (the strong rule keeps them, violators join it).
             active.Clear();
-            for (int j = 0; j < p; j++)
+            foreach (int j in working)
                 if (beta[j] != 0) active.Add(j);
 
             var anderson = active.Count >= AndersonFrom ? new Extrapolation(active.ToArray()) : null;
+            var activeSpan = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active);
+            int settled = 0;
             while (sweeps < maxSweeps)
             {
-                double decrease = Sweep(design, residual, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active), l1, l2, beta);
+                if (earlyPolish) RecordSigns(activeSpan, beta, signs);
+                double decrease = Sweep(design, residual, activeSpan, l1, l2, beta);
                 sweeps++;
                 dual?.Record(residual);
                 lastDecrease = decrease;
                 if (decrease <= innerTolerance) break;
+                // Once a sweep leaves every active sign as it was, the polish's linear system is probably the right
+                // one: solving it now replaces the slow tail of sweeps (see EarlyPolishAfter).
+                if (earlyPolish && SameSigns(activeSpan, beta, signs) && ++settled >= EarlyPolishAfter) break;
                 if (anderson is null) continue;
                 anderson.Record(beta);
                 if (anderson.Ready) anderson.TryStep(design, residual, l1, l2, beta);
@@ -149,19 +159,23 @@ internal static class CoordinateDescent
             // The direct solve goes first and is judged by the objective (one pass over the active columns), so that a
             // single full pass then serves both the optimality check and the duality gap.
             var gramCache = previous is null ? null : previous.Gram ??= new GramCache(p);
-            bool polished = Polish(design, yc, l1, l2, residual, beta, gramCache);
-            residual.Refresh(beta);
+            bool polished = Polish(design, yc, l1, l2, residual, beta, gramCache, working);
+            // A polish that was not kept (a singular block, or beyond its budget) would be tried again after every few
+            // sweeps to no avail: from then on the sweeps run to their tolerance.
+            if (!polished) earlyPolish = false;
+            // (A kept polish has just recomputed the residual.)
+            if (!polished) residual.Refresh(beta, working);
             if (working.Length < included.Length)
             {
                 // The gap of the problem restricted to the working set costs a pass over the working columns only; while
                 // it is not met, neither is the full one (which can only be larger), so the full pass waits for it.
-                Array.Clear(restricted);
+                if (design.Shaped) Array.Clear(restricted);
                 for (int a = 0; a < working.Length; a++)
                 {
                     if (a + 1 < working.Length) design.Prefetch(working[a + 1]);
                     restricted[working[a]] = residual.Dot(working[a]);
                 }
-                double restrictedGap = DualityGap.Compute(restricted, beta, residual.SquaredNorm(), n, l1, l2, design);
+                double restrictedGap = RestrictedGap(design, working, restricted, beta, residual.SquaredNorm(), l1, l2);
                 if (restrictedGap > gapTolerance && dual?.Candidate() is { } rho)
                     restrictedGap = Math.Min(restrictedGap, dual.Gap(design, residual, yc, beta, l1, rho, working));
                 if (restrictedGap > gapTolerance)
@@ -200,6 +214,24 @@ internal static class CoordinateDescent
             previous.L1 = l1;
         }
         return new Outcome(sweeps, gap <= gapTolerance, gap, rss);
+    }
+
+    /// <summary>
+    /// The duality gap of the problem restricted to the working features, from their gradients v (entries of other
+    /// features are not read unless the penalty is shaped). Gathered into the working set's order, so that a round
+    /// costs the working set and not a scan of all p features.
+    /// </summary>
+    private static double RestrictedGap(Design design, int[] working, double[] v, ReadOnlySpan<double> beta, double residualSquared, double l1, double l2)
+    {
+        if (design.Shaped) return DualityGap.Compute(v, beta, residualSquared, design.N, l1, l2, design);
+        var vw = new double[working.Length];
+        var bw = new double[working.Length];
+        for (int a = 0; a < working.Length; a++)
+        {
+            vw[a] = v[working[a]];
+            bw[a] = beta[working[a]];
+        }
+        return DualityGap.Compute(vw, bw, residualSquared, design.N, l1, l2);
     }
 
     /// <summary>
@@ -518,6 +550,29 @@ internal static class CoordinateDescent
         }
     }
 
+    /// <summary>
+    /// Sweeps on an active set whose signs did not change, after which the polish is tried before the sweeps' own
+    /// tolerance is met (wide dense data). Coordinate descent finds the signs in a few sweeps and then converges
+    /// linearly, slowly where the active columns are nearly dependent (as many as the rows, late on a wide path); the
+    /// polish solves the restricted problem exactly once the signs are right. If they are not, its step stops where
+    /// the first coefficient reaches zero, still a descent, and the sweeps go on.
+    /// </summary>
+    private const int EarlyPolishAfter = 2;
+
+    private static void RecordSigns(ReadOnlySpan<int> active, ReadOnlySpan<double> beta, Span<sbyte> signs)
+    {
+        int count = Math.Min(active.Length, signs.Length);
+        for (int a = 0; a < count; a++) signs[a] = (sbyte)Math.Sign(beta[active[a]]);
+    }
+
+    private static bool SameSigns(ReadOnlySpan<int> active, ReadOnlySpan<double> beta, ReadOnlySpan<sbyte> signs)
+    {
+        if (active.Length > signs.Length) return false;
+        for (int a = 0; a < active.Length; a++)
+            if (Math.Sign(beta[active[a]]) != signs[a]) return false;
+        return true;
+    }
+
     /// <summary>Active sets at least this large get Anderson extrapolation of their sweeps (below it the sweeps are cheap and few).</summary>
     private const int AndersonFrom = 32;
 
@@ -649,20 +704,22 @@ internal static class CoordinateDescent
     /// certifies whatever is kept, so the certificate never depends on the shortcut being right.
     /// </summary>
     /// <returns>Whether the solved point was kept.</returns>
-    private static bool Polish(Design design, ReadOnlySpan<double> yc, double l1, double l2, Residual residual, Span<double> beta, GramCache? cache)
+    /// <param name="candidates">Features that may be non-zero (all others are zero).</param>
+    private static bool Polish(Design design, ReadOnlySpan<double> yc, double l1, double l2, Residual residual, Span<double> beta, GramCache? cache,
+        int[] candidates)
     {
         int n = design.N;
         double budget = Math.Max(PolishBudgetInSweeps * (design.IsSparse ? design.PassCost : (double)n * design.P), 1e7);
         // The factorization alone (m³/3) rules out large active sets before any list is built: late on a sparse path
         // that is every round, and the lists of 10,000 features cost as much as a sweep.
         int nonZero = 0;
-        foreach (double b in beta)
-            if (b != 0) nonZero++;
+        foreach (int j in candidates)
+            if (beta[j] != 0) nonZero++;
         // (With bounds, features held at one are not in the system, so the count is only an upper bound on its size.)
         if (!design.Bounded && (double)nonZero * nonZero * nonZero / 3 > budget) return false;
-        var active = new List<int>();
+        var active = new List<int>(nonZero);
         var pinned = new List<int>();
-        for (int j = 0; j < design.P; j++)
+        foreach (int j in candidates)
         {
             if (beta[j] == 0) continue;
             if (beta[j] == design.LowerOf(j) || beta[j] == design.UpperOf(j)) pinned.Add(j);
@@ -697,18 +754,26 @@ internal static class CoordinateDescent
         {
             return false;
         }
-        residual.Refresh(beta);
-        double before = Objective(design, residual, beta, n, l1, l2);
+        residual.Refresh(beta, candidates);
+        // The penalty over the non-zero features only (a pass over all p would cost as much as the solve on wide data).
+        double Penalty(Span<double> b)
+        {
+            double total = 0;
+            foreach (int j in active) total += design.FactorOf(j) * (l1 * Math.Abs(b[j]) + 0.5 * l2 * b[j] * b[j]);
+            foreach (int j in pinned) total += design.FactorOf(j) * (l1 * Math.Abs(b[j]) + 0.5 * l2 * b[j] * b[j]);
+            return total;
+        }
+        double before = residual.SquaredNorm() / (2.0 * n) + Penalty(beta);
         // Only the free columns move.
         var previous = new double[m];
         for (int a = 0; a < m; a++) previous[a] = beta[columns[a]];
         StepTowards(design, beta, columns, solution);
-        residual.Refresh(beta);
+        residual.Refresh(beta, candidates);
         // Near the optimum both objectives agree to rounding, and the solved point is the more accurate one: keep it
         // unless it is clearly worse. The duality gap computed next, from scratch, certifies whatever is kept.
-        if (Objective(design, residual, beta, n, l1, l2) <= before + 1e-13 * Math.Abs(before)) return true;
+        if (residual.SquaredNorm() / (2.0 * n) + Penalty(beta) <= before + 1e-13 * Math.Abs(before)) return true;
         for (int a = 0; a < m; a++) beta[columns[a]] = previous[a];
-        residual.Refresh(beta);
+        residual.Refresh(beta, candidates);
         return false;
     }
 
@@ -733,23 +798,55 @@ internal static class CoordinateDescent
 
         public bool Holds(int j) => _slot[j] >= 0;
 
+        /// <summary>
+        /// The Cholesky factor of the last block solved, kept and updated as columns join and leave (for one λ2: the
+        /// elastic net's shift nλ2 changes with λ, and then the factor is rebuilt). Rounding differs from a fresh
+        /// factor's in the last digits only, and depends on the path taken, not on the thread count.
+        /// </summary>
+        private UpdatableCholesky? _factor;
+        private double _factorL2 = double.NaN;
+        private double[]? _entries2, _right;
+
         /// <summary>Solves (X̃_SᵀX̃_S + nλ2·F)·x = X̃_Sᵀỹ − shift by Cholesky; false when the block is (numerically) singular.</summary>
         public bool Solve(Design design, ReadOnlySpan<double> yc, int[] columns, ReadOnlySpan<double> shift, double l2, Span<double> solution)
         {
             Add(design, yc, columns);
             int m = columns.Length, n = design.N;
-            var gram = new double[m * m];
-            for (int a = 0; a < m; a++)
+            var factor = _factor ??= new UpdatableCholesky(p);
+            if (!l2.Equals(_factorL2))
             {
-                int row = _slot[columns[a]] * _stride;
-                for (int b = 0; b < m; b++) gram[a * m + b] = _entries[row + _slot[columns[b]]];
-                gram[a * m + a] += n * l2 * design.FactorOf(columns[a]);
-                solution[a] = _xty[_slot[columns[a]]] - shift[a];
+                factor.Clear();
+                _factorL2 = l2;
             }
-            if (Cholesky.Factor(gram, m, 1e-12) >= 0) return false;
-            Cholesky.Solve(gram, m, solution[..m]);
+            // Columns that left go first (from the back, where removing is cheapest), then those that joined.
+            var wanted = _wanted ??= new bool[p];
+            foreach (int j in columns) wanted[j] = true;
+            for (int k = factor.Count - 1; k >= 0; k--)
+                if (!wanted[factor.Order[k]]) factor.Remove(k);
+            foreach (int j in columns) wanted[j] = false;
+            if (_entries2 is null || _entries2.Length < m) _entries2 = new double[Math.Max(m, 2 * (_entries2?.Length ?? 0))];
+            foreach (int j in columns)
+            {
+                if (factor.PositionOf(j) >= 0) continue;
+                int row = _slot[j] * _stride;
+                var order = factor.Order;
+                for (int k = 0; k < order.Length; k++) _entries2[k] = _entries[row + _slot[order[k]]];
+                double diagonal = _entries[row + _slot[j]] + n * l2 * design.FactorOf(j);
+                if (!factor.Append(j, _entries2, diagonal, 1e-12))
+                {
+                    // A dependent column: the block is singular. Start afresh next time, as a fresh factor would.
+                    factor.Clear();
+                    return false;
+                }
+            }
+            var right = _right is { } r && r.Length >= m ? r : _right = new double[Math.Max(m, 2 * (_right?.Length ?? 0))];
+            for (int a = 0; a < m; a++) right[factor.PositionOf(columns[a])] = _xty[_slot[columns[a]]] - shift[a];
+            factor.Solve(right.AsSpan(0, m));
+            for (int a = 0; a < m; a++) solution[a] = right[factor.PositionOf(columns[a])];
             return true;
         }
+
+        private bool[]? _wanted;
 
         private void Add(Design design, ReadOnlySpan<double> yc, int[] columns)
         {
@@ -812,9 +909,6 @@ internal static class CoordinateDescent
             _stride = stride;
         }
     }
-
-    private static double Objective(Design design, Residual residual, ReadOnlySpan<double> beta, int n, double l1, double l2) =>
-        residual.SquaredNorm() / (2.0 * n) + PenaltyValue(design, beta, l1, l2);
 
     /// <summary>Σ f_j·(λ1|β_j| + λ2/2·β_j²).</summary>
     internal static double PenaltyValue(Design design, ReadOnlySpan<double> beta, double l1, double l2)
@@ -904,14 +998,22 @@ internal sealed class Residual
     }
 
     /// <summary>Recomputes R from β, discarding rounding drift accumulated by many updates.</summary>
-    public void Refresh(ReadOnlySpan<double> beta)
+    public void Refresh(ReadOnlySpan<double> beta) => Refresh(beta, null);
+
+    /// <summary>
+    /// <see cref="Refresh(ReadOnlySpan{double})"/> when every non-zero coefficient is among <paramref name="candidates"/>
+    /// (null: any may be): on wide data a scan of all p coefficients costs as much as the columns' own work.
+    /// </summary>
+    public void Refresh(ReadOnlySpan<double> beta, int[]? candidates)
     {
         _yc.CopyTo(_r, 0);
+        int count = candidates?.Length ?? _design.P;
         if (_design.IsSparse)
         {
             double shift = 0;
-            for (int j = 0; j < _design.P; j++)
+            for (int c = 0; c < count; c++)
             {
+                int j = candidates is null ? c : candidates[c];
                 if (beta[j] == 0) continue;
                 _design.StoredAdd(j, -beta[j] / _design.Scale[j], _r);
                 shift += beta[j] * _design.Center[j] / _design.Scale[j];
@@ -920,8 +1022,11 @@ internal sealed class Residual
             _rootSum = _design.RootDot(_r);
             return;
         }
-        for (int j = 0; j < _design.P; j++)
+        for (int c = 0; c < count; c++)
+        {
+            int j = candidates is null ? c : candidates[c];
             if (beta[j] != 0) _design.AddTo(j, -beta[j], _r);
+        }
     }
 
     /// <summary>x̃_jᵀR.</summary>
@@ -1007,3 +1112,4 @@ internal sealed class Residual
         return total;
     }
 }
+
