@@ -292,6 +292,16 @@ internal static class CoordinateDescent
         private readonly bool[] _skip = new bool[p];
 
         private readonly double[][] _spanResiduals = new double[Spanned][];
+        private double[]? _zeros, _norms;
+
+        /// <summary>‖x̃_j‖ of every feature, computed once (the design does not change under a memory's references).</summary>
+        private double[] Norms(Design design)
+        {
+            if (_norms is { } kept) return kept;
+            var norms = new double[p];
+            for (int j = 0; j < p; j++) norms[j] = Math.Sqrt(n * design.NormSquaredOverN[j]);
+            return _norms = norms;
+        }
         private readonly double[][] _spanGradients = new double[Spanned][];
         private int _spanCount, _spanNext;
         private double[]? _remainder;
@@ -308,6 +318,13 @@ internal static class CoordinateDescent
             // smaller than R's distance to any one of them, and |x̃_jᵀR| ≤ |Σc_k·g_k,j| + ‖x̃_j‖·‖e‖.
             Span<double> c = stackalloc double[Spanned];
             double remainder = Project(current, c);
+            var norms = Norms(design);
+            // The span's gradients as three rows (an absent one is all zeros with a zero coefficient), so the loop below
+            // runs without an inner loop per feature: on wide data it visits every feature at every λ.
+            var zeros = _zeros ??= new double[p];
+            double[] g0 = _spanCount > 0 ? _spanGradients[0] : zeros, g1 = _spanCount > 1 ? _spanGradients[1] : zeros, g2 = _spanCount > 2 ? _spanGradients[2] : zeros;
+            double c0 = _spanCount > 0 ? c[0] : 0, c1 = _spanCount > 1 ? c[1] : 0, c2 = _spanCount > 2 ? c[2] : 0;
+            bool spanFinite = double.IsFinite(remainder);
             int computed = 0;
             for (int j = 0; j < p; j++)
             {
@@ -315,18 +332,15 @@ internal static class CoordinateDescent
                 if (design.Excluded[j]) continue;
                 double f = design.FactorOf(j);
                 if (beta[j] != 0 || f == 0) { computed++; continue; }
-                double norm = Math.Sqrt(n * design.NormSquaredOverN[j]);
+                double norm = norms[j];
                 double bound = double.PositiveInfinity, standIn = _value[j];
-                if (_reference[j] >= _oldest && _reference[j] < now) bound = _bound[j] + norm * _distance[_reference[j] % Kept];
-                if (double.IsFinite(remainder))
+                long reference = _reference[j];
+                if (reference >= _oldest && reference < now) bound = _bound[j] + norm * _distance[(int)(reference & (Kept - 1))];
+                if (spanFinite)
                 {
-                    double combined = 0, magnitude = 0;
-                    for (int k = 0; k < _spanCount; k++)
-                    {
-                        double term = c[k] * _spanGradients[k][j];
-                        combined += term;
-                        magnitude += Math.Abs(term);
-                    }
+                    // Kept in the order of the general sum (k = 0, 1, 2) so the estimate is the same whatever the count.
+                    double t0 = c0 * g0[j], t1 = c1 * g1[j], t2 = c2 * g2[j];
+                    double combined = t0 + t1 + t2, magnitude = Math.Abs(t0) + Math.Abs(t1) + Math.Abs(t2);
                     // The combination's own rounding, so that cancelling terms cannot hide a violation.
                     double spanned = Math.Abs(combined) + 1e-13 * magnitude + norm * remainder;
                     if (spanned < bound)
@@ -433,7 +447,7 @@ internal static class CoordinateDescent
             for (int j = 0; j < p; j++)
             {
                 if (_reference[j] != _oldest) continue;
-                _bound[j] += Math.Sqrt(n * design.NormSquaredOverN[j]) * distance;
+                _bound[j] += Norms(design)[j] * distance;
                 _reference[j] = _oldest + 1;
             }
             _oldest++;
@@ -554,10 +568,12 @@ internal static class CoordinateDescent
     /// Sweeps on an active set whose signs did not change, after which the polish is tried before the sweeps' own
     /// tolerance is met (wide dense data). Coordinate descent finds the signs in a few sweeps and then converges
     /// linearly, slowly where the active columns are nearly dependent (as many as the rows, late on a wide path); the
-    /// polish solves the restricted problem exactly once the signs are right. If they are not, its step stops where
-    /// the first coefficient reaches zero, still a descent, and the sweeps go on.
+    /// polish solves the restricted problem exactly once the signs are right. If they are not, its step drops the
+    /// coefficients that reach zero (see DropAndSolve), still a descent, and the sweeps go on. Measured on the wide path
+    /// (sweeps over the path): 0 gives 1,175 (polishes on signs a single sweep got wrong), 1 gives 805, 2 gives 972,
+    /// waiting for the sweeps' own tolerance 4,031.
     /// </summary>
-    private const int EarlyPolishAfter = 2;
+    private const int EarlyPolishAfter = 1;
 
     private static void RecordSigns(ReadOnlySpan<int> active, ReadOnlySpan<double> beta, Span<sbyte> signs)
     {
@@ -767,7 +783,8 @@ internal static class CoordinateDescent
         // Only the free columns move.
         var previous = new double[m];
         for (int a = 0; a < m; a++) previous[a] = beta[columns[a]];
-        StepTowards(design, beta, columns, solution);
+        int blocked = StepTowards(design, beta, columns, solution);
+        if (cached && !design.Bounded) blocked = DropAndSolve(design, yc, l2, beta, cache!, columns, shift, blocked);
         residual.Refresh(beta, candidates);
         // Near the optimum both objectives agree to rounding, and the solved point is the more accurate one: keep it
         // unless it is clearly worse. The duality gap computed next, from scratch, certifies whatever is kept.
@@ -775,6 +792,37 @@ internal static class CoordinateDescent
         for (int a = 0; a < m; a++) beta[columns[a]] = previous[a];
         residual.Refresh(beta, candidates);
         return false;
+    }
+
+    /// <summary>Coefficients a polish may drop, one after another, before it stops where the last one reached zero.</summary>
+    private const int MaxDrops = 32;
+
+    /// <summary>
+    /// Goes on with a polish whose step stopped where a coefficient reached zero: without it, the rest solve their
+    /// system again (the kept factor loses its column by rotations, O(m²), and solves in O(m²)), and step towards that
+    /// solution, until a step is taken in full (as an active-set method for the sign-restricted problem does). Every
+    /// step lowers the objective restricted to the signs, so the point is no worse than the first stop; without it,
+    /// coordinate descent went back to sweeping after each such stop, and on the wide path three polishes in four stopped
+    /// so. Returns the blocking position of the last step (in the shrunken list), or −1 after a full step.
+    /// </summary>
+    private static int DropAndSolve(Design design, ReadOnlySpan<double> yc, double l2, Span<double> beta, GramCache cache, int[] columns,
+        double[] shift, int blocked)
+    {
+        if (blocked < 0) return blocked;
+        var free = new List<int>(columns);
+        var shifts = new List<double>(shift);
+        var solution = new double[columns.Length];
+        for (int drops = 0; blocked >= 0 && drops < MaxDrops; drops++)
+        {
+            free.RemoveAt(blocked);
+            shifts.RemoveAt(blocked);
+            if (free.Count == 0) return -1;
+            var set = free.ToArray();
+            var right = shifts.ToArray();
+            if (!cache.Solve(design, yc, set, right, l2, solution)) return blocked;
+            blocked = StepTowards(design, beta, set, solution.AsSpan(0, set.Length));
+        }
+        return blocked;
     }
 
     /// <summary>
@@ -925,7 +973,8 @@ internal static class CoordinateDescent
     /// sign or cross its bound, the move stops where the first one gets there (a homotopy step) and puts it exactly
     /// at zero or at the bound.
     /// </summary>
-    internal static void StepTowards(Design design, Span<double> beta, IReadOnlyList<int> columns, ReadOnlySpan<double> solution)
+    /// <returns>The position in <paramref name="columns"/> of the coefficient that stopped the step, or −1 when it was taken in full.</returns>
+    internal static int StepTowards(Design design, Span<double> beta, IReadOnlyList<int> columns, ReadOnlySpan<double> solution)
     {
         double step = 1;
         int blocking = -1;
@@ -948,6 +997,7 @@ internal static class CoordinateDescent
         }
         for (int a = 0; a < columns.Count; a++) beta[columns[a]] += step * (solution[a] - beta[columns[a]]);
         if (blocking >= 0) beta[columns[blocking]] = blockedAt;
+        return blocking;
     }
 
     /// <summary>The exact minimiser over β_j of the objective with the other coefficients fixed, z = x̃_jᵀR/n + q_j·β_j.</summary>
@@ -1112,4 +1162,5 @@ internal sealed class Residual
         return total;
     }
 }
+
 
