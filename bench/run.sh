@@ -14,13 +14,13 @@
 #   TIMEOUT  seconds one run may take, its process start and data loading included (glmnet's read.csv of the
 #            dense set alone takes ~40 s), before it is stopped and recorded as a timeout (default 300); a tool
 #            that times out is not repeated on that task
-#   SHRINK_FLAGS  extra flags for Shrink's side mode, e.g. --warmup (time a second, warm call; the anchors and the
-#            default time the first call in a fresh process, JIT compilation included)
+#   SHRINK_FLAGS  extra flags for Shrink's side runner, e.g. --warmup (time a second, warm call; the anchors and the
+#            default time the first call in a fresh process)
 #   MACHINE  results folder name (default: CPU model and core count, e.g. amd-epyc-2c)
 #   OUT      results folder (default bench/results/$MACHINE/<UTC date>)
 #
 # Per (data, task) it runs sk_bench.py, glmnet_bench.R (not for ridgecv: glmnet has no leave-one-out) and
-# Shrink's side mode, round-robin, REPEATS times; it saves each JSON line as DATA-TASK-TOOL-REP.json (and
+# Shrink's side runner (Native AOT, and the JIT build as shrink-jit), round-robin, REPEATS times; it saves each JSON line as DATA-TASK-TOOL-REP.json (and
 # Shrink's per-λ trace as DATA-TASK-shrink-REP.log), with each process's peak resident memory added to its line as
 # peak_rss_mb (GNU time), and the machine description in machine.txt, then prints the anchors' compare.py table and bench/summarize.py's table
 # (also written to summary.md).
@@ -44,8 +44,12 @@ for tool in "$PY" Rscript dotnet timeout /usr/bin/time; do
 done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build -c Release "$ROOT/bench/Shrink.Bench" -v quiet -nologo >&2
-SHRINK=("dotnet" "$ROOT/bench/Shrink.Bench/bin/Release/net10.0/Shrink.Bench.dll" side)
+# Shrink's side runner twice: published as Native AOT (tool "shrink", the one the targets are about: compiled ahead of
+# time as the peers' code is) and as the ordinary JIT build (tool "shrink-jit", JIT compilation inside the timed call,
+# as a library user's first call in a process pays it).
+SHRINK=("$("$ROOT/bench/publish-side.sh")")
+dotnet build -c Release "$ROOT/bench/Shrink.Side" -v quiet -nologo >&2
+SHRINK_JIT=("dotnet" "$ROOT/bench/Shrink.Side/bin/Release/net10.0/Shrink.Side.dll")
 mkdir -p "$OUT" "$DATA"
 
 {
@@ -68,14 +72,14 @@ run_one() {
   local file=$1 tool=$2 data=$3 task=$4; shift 4
   local status=0 log="" progress=""
   # Peak resident memory of the whole process (data loading included), from GNU time.
-  if [ "$tool" = shrink ]; then
+  if [ "${tool%-jit}" = shrink ]; then
     log=${file%.json}.log
     timeout "$TIMEOUT" /usr/bin/time -f %M -o "$file.rss" "$@" > "$file.tmp" 2> "$log" || status=$?
   else
     timeout "$TIMEOUT" /usr/bin/time -f %M -o "$file.rss" "$@" > "$file.tmp" || status=$?
   fi
   if [ $status -eq 124 ]; then
-    [ "$tool" = shrink ] && progress=$(sed -n 's/^progress \([0-9]*\/[0-9]*\) .*/\1/p' "$log" | tail -1)
+    [ -n "$log" ] && progress=$(sed -n 's/^progress \([0-9]*\/[0-9]*\) .*/\1/p' "$log" | tail -1)
     printf '{"tool": "%s", "task": "%s", "data": "%s", "seconds": null, "timeout": %s%s}\n' \
       "${tool/#sklearn/scikit-learn}" "$task" "$data" "$TIMEOUT" "${progress:+, \"progress\": \"$progress\"}" > "$file"
     rm -f "$file.tmp"
@@ -86,7 +90,7 @@ run_one() {
     [ -n "$log" ] && tail -5 "$log" >&2
     exit 1
   fi
-  "$PY" -c 'import json, sys; r = json.loads(open(sys.argv[1]).read()); r["peak_rss_mb"] = int(open(sys.argv[2]).read().split()[-1]) / 1024; print(json.dumps(r))' "$file.tmp" "$file.rss" > "$file"
+  "$PY" -c 'import json, sys; r = json.loads(open(sys.argv[1]).read()); r["peak_rss_mb"] = int(open(sys.argv[2]).read().split()[-1]) / 1024; r["tool"] = "shrink-jit" if sys.argv[3] == "shrink-jit" else r["tool"]; print(json.dumps(r))' "$file.tmp" "$file.rss" "$tool" > "$file"
   rm -f "$file.tmp" "$file.rss"
   echo "  $tool: $($PY -c 'import json, sys; print("%.3f s" % json.load(open(sys.argv[1]))["seconds"])' "$file")" >&2
 }
@@ -105,10 +109,10 @@ for spec in "${RUNS[@]}"; do
   fi
   # The anchors' README: λmin ratio 1e-3 when n > p, 1e-2 when p > n (the scripts default to 1e-3, so pass it to all).
   eps=$("$PY" -c 'import numpy as np, scipy.sparse as sp, sys, os; f = sys.argv[1]; s = sp.load_npz(f + "/X.npz").shape if os.path.exists(f + "/X.npz") else np.load(f + "/X.npy", mmap_mode="r").shape; print("1e-2" if s[1] > s[0] else "1e-3")' "$DATA/$data")
-  tools=(sklearn glmnet shrink)
-  [ "$task" = ridgecv ] && tools=(sklearn shrink)
+  tools=(sklearn glmnet shrink shrink-jit)
+  [ "$task" = ridgecv ] && tools=(sklearn shrink shrink-jit)
   # cv.glmnet once more on Shrink's folds (contiguous, as LassoCV's KFold(10)): λmin compared exactly (bench/README.md).
-  [ "$task" = lassocv ] && tools=(sklearn glmnet glmnet-samefolds shrink)
+  [ "$task" = lassocv ] && tools=(sklearn glmnet glmnet-samefolds shrink shrink-jit)
   rm -f "$OUT/$data-$task-"*.json "$OUT/$data-$task-"*.log   # no stale repeats from an earlier run into the same folder
   declare -A stopped=()
   for rep in $(seq 1 "$REPEATS"); do
@@ -121,6 +125,7 @@ for spec in "${RUNS[@]}"; do
         glmnet) cmd=(Rscript "$ANCHORS/glmnet_bench.R" "$DATA" "$data" "$task" "$eps") ;;
         glmnet-samefolds) cmd=(Rscript "$ROOT/bench/cvglmnet_folds.R" "$DATA" "$data" "$eps") ;;
         shrink) cmd=("${SHRINK[@]}" "$DATA" "$data" "$task" "$eps" --trace ${SHRINK_FLAGS:-}) ;;
+        shrink-jit) cmd=("${SHRINK_JIT[@]}" "$DATA" "$data" "$task" "$eps" --trace ${SHRINK_FLAGS:-}) ;;
       esac
       run_one "$file" "$tool" "$data" "$task" "${cmd[@]}" || stopped[$tool]=1
     done

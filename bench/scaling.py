@@ -52,8 +52,8 @@ def main():
     a = ap.parse_args()
     gen = generator(a.anchors)
     os.makedirs(a.out, exist_ok=True)
-    subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(ROOT, "bench", "Shrink.Bench"), "-v", "quiet", "-nologo"], check=True)
-    shrink = ["dotnet", os.path.join(ROOT, "bench", "Shrink.Bench", "bin", "Release", "net10.0", "Shrink.Bench.dll"), "side"]
+    # The Native AOT side runner, as bench/run.sh times it.
+    shrink = [subprocess.run([os.path.join(ROOT, "bench", "publish-side.sh")], check=True, capture_output=True, text=True).stdout.strip()]
     runs = []
     for family in a.families.split(","):
         f = FAMILIES[family]

@@ -10,7 +10,9 @@ written to RESULTS_DIR/summary.md.
 import glob, json, os, re, shutil, statistics, subprocess, sys
 
 TOOLS = ["shrink", "glmnet", "scikit-learn"]
-FILE_TOOL = {"shrink": "shrink", "glmnet": "glmnet", "sklearn": "scikit-learn", "glmnet-samefolds": "glmnet-samefolds"}
+FILE_TOOL = {"shrink": "shrink", "shrink-jit": "shrink-jit", "glmnet": "glmnet", "sklearn": "scikit-learn", "glmnet-samefolds": "glmnet-samefolds"}
+# The JIT build of the same side runner: shown beside the Native AOT one (the targets are judged on the latter).
+JIT = "shrink-jit"
 # cv.glmnet run by bench/cvglmnet_folds.R on Shrink's and LassoCV's folds: the λmin to compare with (the anchors'
 # glmnet_bench.R draws random folds, so its λmin differs by chance; its time is the one the target is about).
 SAME_FOLDS = "glmnet-samefolds"
@@ -30,7 +32,7 @@ def load(path):
 def main(results, anchors):
     runs = {}
     for path in sorted(glob.glob(os.path.join(results, "*-*-*-*.json"))):
-        m = re.fullmatch(r"(.+)-(lasso|enet|lassocv|ridgecv)-(shrink|glmnet-samefolds|glmnet|sklearn)-(\d+)\.json", os.path.basename(path))
+        m = re.fullmatch(r"(.+)-(lasso|enet|lassocv|ridgecv)-(shrink-jit|shrink|glmnet-samefolds|glmnet|sklearn)-(\d+)\.json", os.path.basename(path))
         if not m:
             continue
         data, task, tool, _ = m.groups()
@@ -46,7 +48,7 @@ def main(results, anchors):
         data, task = key.rsplit("-", 1)
         row = {"key": key, "seconds": {}, "runs": {}, "timeout": {}, "subopt": {}, "median_subopt": {}, "lambda_min": {}, "shrink": None, "rss": {}}
         medians = {}
-        for tool in TOOLS + [SAME_FOLDS]:
+        for tool in TOOLS + [SAME_FOLDS, JIT]:
             done = [(p, r) for p, r in runs[key].get(tool, []) if r.get("seconds") is not None]
             timed_out = [r for p, r in runs[key].get(tool, []) if r.get("timeout")]
             if timed_out:
@@ -82,8 +84,8 @@ def main(results, anchors):
                     row["median_subopt"][m.group(1)] = float(m.group(3))
         rows.append(row)
 
-    lines = ["| data, task | Shrink s | glmnet s | scikit-learn s | Shrink/glmnet | Shrink/sklearn | worst rel. subopt. Shrink / glmnet / sklearn | λmin Shrink / glmnet / sklearn | peak RSS MB Shrink / glmnet / sklearn | target | met? |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| data, task | Shrink s | glmnet s | scikit-learn s | Shrink/glmnet | Shrink/sklearn | Shrink JIT s (/glmnet) | worst rel. subopt. Shrink / glmnet / sklearn | λmin Shrink / glmnet / sklearn | peak RSS MB Shrink / glmnet / sklearn | target | met? |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     verdicts = []
     for row in rows:
         key, s = row["key"], row["seconds"]
@@ -128,10 +130,14 @@ def main(results, anchors):
                 ok = ok and same
             met = "yes" if ok else "no"
             verdicts.append(f"- {key}: Shrink/{other} = {ratio(other)} (target {limit:.2g}): {'met' if ok else 'NOT met'}")
+        jit = "—"
+        if JIT in s:
+            other = TARGETS.get(key, ("glmnet",))[0]
+            jit = f"{s[JIT]:.3g}" + (f" ({s[JIT] / s[other]:.3g})" if other in s else "")
         rss = " / ".join(f"{row['rss'][t]:.0f}" if t in row["rss"] else "—" for t in TOOLS)
         if row["shrink"] is not None and row["shrink"].get("data_mb"):
             rss += f" (X: {row['shrink']['data_mb']:.0f} MB)"
-        lines.append(f"| {key} | {sec('shrink')} | {sec('glmnet')} | {sec('scikit-learn')} | {ratio('glmnet')} | {ratio('scikit-learn')} | {sub} | {lmin} | {rss} | {target} | {met} |")
+        lines.append(f"| {key} | {sec('shrink')} | {sec('glmnet')} | {sec('scikit-learn')} | {ratio('glmnet')} | {ratio('scikit-learn')} | {jit} | {sub} | {lmin} | {rss} | {target} | {met} |")
 
     worst = {row["key"]: row["subopt"]["shrink"] for row in rows if "shrink" in row["subopt"]}
     unfinished = [row["key"] for row in rows if "shrink" in row["timeout"] and row["key"].endswith(("-lasso", "-enet"))]
@@ -143,7 +149,9 @@ def main(results, anchors):
         run = row["shrink"]
         if run is not None and not run.get("all_converged", True):
             notes.append(f"{row['key']}: some of Shrink's fits did not reach the tolerance {run.get('tolerance')}")
-    text = "\n".join(lines + ["", "Targets of the speed issue (times are medians of the repeats):"] + verdicts
+    text = "\n".join(lines + ["", "Shrink: the side runner published as Native AOT; Shrink JIT: the same runner as a JIT build (its ratio is "
+                               "to the target's tool, glmnet unless the target names another).", "",
+                               "Targets of the speed issue (times are medians of the repeats; Shrink = the Native AOT build):"] + verdicts
                      + ([""] + [f"Note: {n}" for n in notes] if notes else [])) + "\n"
     print()
     print(text, end="")

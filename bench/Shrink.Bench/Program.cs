@@ -1,19 +1,16 @@
 using Shrink;
 using Shrink.Bench;
 
-// Two modes: the side-by-side run against the anchors (one JSON line), and the kernels' micro-benchmarks.
+// Two modes: the kernels' micro-benchmarks, and the machine's limits (the side-by-side runner is bench/Shrink.Side).
 const string usage = """
-    usage: dotnet run -c Release --project bench/Shrink.Bench -- side DATADIR NAME TASK [EPS] [options]
-           dotnet run -c Release --project bench/Shrink.Bench -- micro [BenchmarkDotNet arguments, e.g. --filter *Sweep*]
+    usage: dotnet run -c Release --project bench/Shrink.Bench -- micro [BenchmarkDotNet arguments, e.g. --filter *Sweep*]
            dotnet run -c Release --project bench/Shrink.Bench -- limits DATADIR [--dgemm GFLOPS]
-    TASK: lasso | enet | lassocv | ridgecv; 'side' alone lists its options (see bench/README.md)
     """;
 
 try
 {
     return args.Length == 0 ? Usage() : args[0] switch
     {
-        "side" => SideBySide.Run(args[1..]),
         "micro" => Micro.Run(args[1..]),
         "limits" => Limits.Run(args[1..]),
         _ => Usage(),

@@ -14,7 +14,7 @@ internal static class SideBySide
     public const double DefaultTolerance = 1e-9;
 
     public const string Usage = """
-        usage: Shrink.Bench side DATADIR NAME TASK [EPS] [--warmup] [--trace] [--tolerance T] [--lambdas K]
+        usage: Shrink.Side DATADIR NAME TASK [EPS] [--warmup] [--trace] [--tolerance T] [--lambdas K]
           TASK: lasso | enet | lassocv | ridgecv
           --warmup       fit once untimed first (the anchors time a cold first call; so does the default)
           --trace        on stderr: a line per λ fitted as it finishes ("progress K/TOTAL T s", so a run stopped
