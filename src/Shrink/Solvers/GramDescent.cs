@@ -308,7 +308,8 @@ internal static class GramDescent
         public void TryExtrapolate(GramState state, Span<double> g, double l1, double l2, Span<double> beta)
         {
             int m = active.Length;
-            if (_history.Extrapolate() is not { } extrapolated) return;
+            var extrapolated = _history.Extrapolate();
+            if (extrapolated.IsEmpty) return;
 
             var current = new double[m];
             for (int a = 0; a < m; a++) current[a] = beta[active[a]];
@@ -328,7 +329,7 @@ internal static class GramDescent
         }
 
         /// <summary>The objective for β supported on the active set, from the Gram block: O(m²).</summary>
-        private static double Objective(GramState state, int[] active, double[] b, double l1, double l2)
+        private static double Objective(GramState state, int[] active, ReadOnlySpan<double> b, double l1, double l2)
         {
             int n = state.Design.N;
             double quadratic = 0, linear = 0, l1Norm = 0, l2Sq = 0;

@@ -5,27 +5,32 @@ namespace Shrink.Solvers;
 /// joined), kept up to date as columns join and leave instead of being refactored: appending one costs a triangular
 /// solve, O(|S|²); removing the one at position k costs Givens rotations over the rows after it, O((|S| − k)²).
 /// Along a lasso path the active set changes by a few columns per λ, so each polish then costs O(|S|²) where a fresh
-/// factor costs |S|³/3 (and a fresh m x m buffer). Row-major, rows of one stride.
+/// factor costs |S|³/3 (and a fresh m x m buffer).
 /// </summary>
 internal sealed class UpdatableCholesky(int p)
 {
     private readonly int[] _position = Enumerable.Repeat(-1, p).ToArray();
-    private int[] _order = [];
-    private double[] _l = [];
-    private int _stride, _count;
+    private readonly List<int> _order = [];
+    /// <summary>
+    /// Row k of L, one array a row (the lower triangle only: half of a square buffer's memory, which matters beside the
+    /// sparse path's other buffers). Row k holds at least k + 2 values: a removal leaves one entry past the diagonal
+    /// there until it is rotated away.
+    /// </summary>
+    private readonly List<double[]> _rows = [];
 
-    public int Count => _count;
+    public int Count => _order.Count;
 
     /// <summary>The columns held, position by position.</summary>
-    public ReadOnlySpan<int> Order => _order.AsSpan(0, _count);
+    public ReadOnlySpan<int> Order => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_order);
 
     /// <summary>Position of column j in <see cref="Order"/>, or −1.</summary>
     public int PositionOf(int j) => _position[j];
 
     public void Clear()
     {
-        for (int k = 0; k < _count; k++) _position[_order[k]] = -1;
-        _count = 0;
+        foreach (int j in _order) _position[j] = -1;
+        _order.Clear();
+        _rows.Clear();
     }
 
     /// <summary>
@@ -35,20 +40,19 @@ internal sealed class UpdatableCholesky(int p)
     /// </summary>
     public bool Append(int j, ReadOnlySpan<double> entries, double diagonal, double relativePivot)
     {
-        int m = _count;
-        if (m + 1 > _stride) Grow(Math.Max(64, 2 * _stride));
-        var row = _l.AsSpan(m * _stride, m + 1);
+        int m = _order.Count;
+        var row = new double[m + 2];
         for (int k = 0; k < m; k++)
         {
-            var lk = _l.AsSpan(k * _stride, k + 1);
-            row[k] = (entries[k] - Kernels.Dot(lk[..k], row[..k])) / lk[k];
+            var lk = _rows[k];
+            row[k] = (entries[k] - Kernels.Dot(lk.AsSpan(0, k), row.AsSpan(0, k))) / lk[k];
         }
-        double d = diagonal - Kernels.Dot(row[..m], row[..m]);
+        double d = diagonal - Kernels.Dot(row.AsSpan(0, m), row.AsSpan(0, m));
         if (!(d > relativePivot * diagonal) || !(d > 0)) return false;
         row[m] = Math.Sqrt(d);
-        _order[m] = j;
         _position[j] = m;
-        _count = m + 1;
+        _order.Add(j);
+        _rows.Add(row);
         return true;
     }
 
@@ -58,58 +62,45 @@ internal sealed class UpdatableCholesky(int p)
     /// </summary>
     public void Remove(int k)
     {
-        int m = _count, s = _stride;
         _position[_order[k]] = -1;
-        for (int i = k + 1; i < m; i++)
-        {
-            Array.Copy(_l, i * s, _l, (i - 1) * s, i + 1);
-            _order[i - 1] = _order[i];
-            _position[_order[i - 1]] = i - 1;
-        }
-        m--;
+        _order.RemoveAt(k);
+        _rows.RemoveAt(k);
+        int m = _order.Count;
+        for (int i = k; i < m; i++) _position[_order[i]] = i;
+        // Row i (i ≥ k) is the old row i + 1: entries up to column i + 1, which the rotation of columns (i, i + 1) clears.
         for (int r = k; r < m; r++)
         {
-            double a = _l[r * s + r], b = _l[r * s + r + 1];
+            var lr = _rows[r];
+            double a = lr[r], b = lr[r + 1];
             double h = Math.Sqrt(a * a + b * b);
             double c = a / h, sine = b / h;
-            _l[r * s + r] = h;
-            _l[r * s + r + 1] = 0;
+            lr[r] = h;
+            lr[r + 1] = 0;
             for (int i = r + 1; i < m; i++)
             {
-                double x = _l[i * s + r], y = _l[i * s + r + 1];
-                _l[i * s + r] = c * x + sine * y;
-                _l[i * s + r + 1] = c * y - sine * x;
+                var li = _rows[i];
+                double x = li[r], y = li[r + 1];
+                li[r] = c * x + sine * y;
+                li[r + 1] = c * y - sine * x;
             }
         }
-        _count = m;
     }
 
     /// <summary>Solves A_SS·x = b in place, b and x in <see cref="Order"/>.</summary>
     public void Solve(Span<double> b)
     {
-        int m = _count, s = _stride;
+        int m = _order.Count;
         for (int k = 0; k < m; k++)
         {
-            var lk = _l.AsSpan(k * s, k + 1);
-            b[k] = (b[k] - Kernels.Dot(lk[..k], b[..k])) / lk[k];
+            var lk = _rows[k];
+            b[k] = (b[k] - Kernels.Dot(lk.AsSpan(0, k), b[..k])) / lk[k];
         }
         // Backward: column-oriented, so each step is one axpy over the rows above (Lᵀ's column k is L's row k).
         for (int k = m - 1; k >= 0; k--)
         {
-            var lk = _l.AsSpan(k * s, k + 1);
+            var lk = _rows[k];
             b[k] /= lk[k];
-            Kernels.Axpy(-b[k], lk[..k], b[..k]);
+            Kernels.Axpy(-b[k], lk.AsSpan(0, k), b[..k]);
         }
-    }
-
-    private void Grow(int stride)
-    {
-        var l = new double[stride * stride];
-        for (int i = 0; i < _count; i++) Array.Copy(_l, i * _stride, l, i * stride, i + 1);
-        var order = new int[stride];
-        Array.Copy(_order, order, _count);
-        _l = l;
-        _order = order;
-        _stride = stride;
     }
 }
