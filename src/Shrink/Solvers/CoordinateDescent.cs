@@ -18,6 +18,8 @@ internal sealed class PathMemory
     /// </summary>
     internal double[]? SpareGradient, Restricted;
     internal Residual? Residual;
+    /// <summary>The β the kept residual was last recomputed from (at the end of the previous fit).</summary>
+    internal double[]? ResidualOf;
     internal int[]? Included;
     internal bool[]? InWorking;
     internal Design? Owner;
@@ -62,6 +64,7 @@ internal static class CoordinateDescent
             // Buffers belong to one design (the gradient of the previous λ is the caller's to keep or not).
             previous.Owner = design;
             previous.Residual = null;
+            previous.ResidualOf = null;
             previous.Included = null;
             previous.References = null;
             previous.Dual = null;
@@ -71,7 +74,9 @@ internal static class CoordinateDescent
         if (previous?.Residual is { } kept && kept.Target.SequenceEqual(yc))
         {
             residual = kept;
-            residual.Refresh(beta);
+            // Every fit ends on a residual recomputed from its β: the next λ starting there needs no recomputation
+            // (late on a sparse path that is as much work as a sweep, per λ).
+            if (previous.ResidualOf is not { } of || !beta.SequenceEqual(of)) residual.Refresh(beta);
         }
         else
         {
@@ -128,6 +133,8 @@ internal static class CoordinateDescent
             Sweep(design, residual, entrants ?? working, l1, l2, beta);
             entrants = null;
             sweeps++;
+            // max |x̃_jᵀρ| over the working set for the dual candidate of this round, once computed.
+            double workingLargest = double.NaN;
 
             active.Clear();
             for (int j = 0; j < p; j++)
@@ -163,7 +170,10 @@ internal static class CoordinateDescent
                 }
                 double restrictedGap = DualityGap.Compute(restricted, beta, residual.SquaredNorm(), n, l1, l2, design);
                 if (restrictedGap > gapTolerance && dual?.Candidate() is { } rho)
-                    restrictedGap = Math.Min(restrictedGap, dual.Gap(design, residual, yc, beta, l1, rho, working));
+                {
+                    workingLargest = dual.Largest(design, rho, working);
+                    restrictedGap = Math.Min(restrictedGap, dual.Gap(residual, yc, beta, l1, rho, workingLargest));
+                }
                 if (restrictedGap > gapTolerance)
                 {
                     var wanting = new List<int>();
@@ -174,7 +184,7 @@ internal static class CoordinateDescent
                     continue;
                 }
             }
-            CheckingGradient(design, residual, beta, n * l1, v, previous);
+            var bounds = CheckingGradient(design, residual, beta, n * l1, v, previous);
             // The optimality check over the features the strong rule left out; any that fail join the working set.
             var violators = new List<int>();
             foreach (int j in included)
@@ -188,13 +198,21 @@ internal static class CoordinateDescent
             rss = residual.SquaredNorm();
             gap = DualityGap.Compute(v, beta, rss, n, l1, l2, design);
             if (gap > gapTolerance && dual?.Candidate() is { } point)
-                gap = Math.Min(gap, dual.Gap(design, residual, yc, beta, l1, point, included));
+            {
+                // The working set's maximum is the one just computed for the restricted gap (same β, same candidate);
+                // the features outside it are bounded from their gradient at R, and few need an exact product.
+                double largest = double.IsNaN(workingLargest) ? dual.Largest(design, point, working) : workingLargest;
+                if (working.Length < included.Length) largest = dual.LargestBeyond(design, residual, point, largest, n * l1, included, inWorking, bounds);
+                gap = Math.Min(gap, dual.Gap(residual, yc, beta, l1, point, largest));
+            }
             if (gap <= gapTolerance) break;
             rss = double.NaN;
             innerTolerance = NextInnerTolerance(innerTolerance, gap, gapTolerance, lastDecrease, polished);
         }
         if (previous is not null)
         {
+            // Each round ends with the residual recomputed from β (after the polish), and β does not change after it.
+            beta.CopyTo(previous.ResidualOf ??= new double[p]);
             previous.SpareGradient = previous.Gradient;
             previous.Gradient = v;
             previous.L1 = l1;
@@ -229,16 +247,20 @@ internal static class CoordinateDescent
     /// the dual scaling, nor add to vᵀβ or to a conjugate), so the certificate stays exact with an estimate below the
     /// threshold standing in. On the wide path this computes 240,000 columns in all where one pass per λ is 2,000,000.
     /// </summary>
-    private static void CheckingGradient(Design design, Residual residual, ReadOnlySpan<double> beta, double nl1, double[] v, PathMemory? memory)
+    /// <returns>Bounds on |x̃_jᵀR| for every feature: |v_j| where v_j was computed, the bound that let it be skipped elsewhere.</returns>
+    private static double[] CheckingGradient(Design design, Residual residual, ReadOnlySpan<double> beta, double nl1, double[] v, PathMemory? memory)
     {
         int p = design.P;
         if (memory is null || nl1 <= 0)
         {
             residual.Gradient(v);
-            return;
+            var magnitudes = new double[p];
+            for (int j = 0; j < p; j++) magnitudes[j] = Math.Abs(v[j]);
+            return magnitudes;
         }
         var references = memory.References ??= new GradientReferences(design.N, p);
         references.Check(design, residual, beta, nl1, v);
+        return references.Bounds;
     }
 
     /// <summary>The stale gradients and the residuals they were computed at (see <see cref="CheckingGradient"/>).</summary>
@@ -258,6 +280,10 @@ internal static class CoordinateDescent
         private readonly double[] _bound = new double[p];
         private readonly long[] _reference = new long[p];
         private readonly bool[] _skip = new bool[p];
+        private readonly double[] _current = new double[p];
+
+        /// <summary>After <see cref="Check"/>: a bound on |x̃_jᵀR| at its residual for every feature (|v_j| where computed).</summary>
+        public double[] Bounds => _current;
 
         private readonly double[][] _spanResiduals = new double[Spanned][];
         private readonly double[][] _spanGradients = new double[Spanned][];
@@ -309,6 +335,7 @@ internal static class CoordinateDescent
                     // for the next λ's strong rule): the stale value, or the span's estimate, whichever bound held.
                     _skip[j] = true;
                     v[j] = standIn;
+                    _current[j] = bound;
                 }
                 else
                 {
@@ -331,11 +358,11 @@ internal static class CoordinateDescent
                 int end = Math.Min(p, (b + 1) * Block);
                 for (int j = b * Block; j < end; j++)
                 {
-                    if (design.Excluded[j]) { v[j] = 0; continue; }
+                    if (design.Excluded[j]) { v[j] = 0; _current[j] = 0; continue; }
                     if (_skip[j]) continue;
                     double g = residual.Dot(j);
                     v[j] = _value[j] = g;
-                    _bound[j] = Math.Abs(g);
+                    _bound[j] = _current[j] = Math.Abs(g);
                     _reference[j] = now;
                 }
             }
@@ -422,7 +449,7 @@ internal static class CoordinateDescent
         // so checking a candidate at every gap costs no memory (n values each; a wide path checks hundreds of times).
         private readonly double[][] _ring = new double[K + 1][];
         private readonly double[][] _differences = new double[K][];
-        private double[]? _result;
+        private double[]? _result, _current;
         private int _count, _next;
         private bool _fresh;
 
@@ -479,11 +506,10 @@ internal static class CoordinateDescent
             return result;
         }
 
-        /// <summary>The duality gap at β with the dual point built from ρ, feasible for the given features.</summary>
-        public double Gap(Design design, Residual residual, ReadOnlySpan<double> yc, ReadOnlySpan<double> beta, double l1, double[] rho, int[] features)
+        /// <summary>max |x̃_jᵀρ| over the given features (exact; a large set split over the cores, the maximum the same whoever computes which).</summary>
+        public double Largest(Design design, double[] rho, int[] features)
         {
             double rootDot = design.RootDot(rho);
-            double largest = 0;
             if (features.Length > 4096 && design.PassCost >= 1_000_000)
             {
                 var maxima = new double[(features.Length + 4095) / 4096];
@@ -498,17 +524,46 @@ internal static class CoordinateDescent
                     }
                     maxima[b] = m;
                 });
-                largest = maxima.Max();
+                return maxima.Max();
             }
-            else
+            double largest = 0;
+            for (int a = 0; a < features.Length; a++)
             {
-                for (int a = 0; a < features.Length; a++)
-                {
-                    if (a + 1 < features.Length) design.Prefetch(features[a + 1]);
-                    largest = Math.Max(largest, Math.Abs(design.Dot(features[a], rho, rootDot)));
-                }
+                if (a + 1 < features.Length) design.Prefetch(features[a + 1]);
+                largest = Math.Max(largest, Math.Abs(design.Dot(features[a], rho, rootDot)));
             }
-            int n = design.N;
+            return largest;
+        }
+
+        /// <summary>
+        /// max |x̃_jᵀρ| over the included features, given that maximum over the working ones. Outside the working set,
+        /// |x̃_jᵀρ| ≤ b_j + ‖x̃_j‖·‖ρ − R‖ by Cauchy–Schwarz, with b_j ≥ |x̃_jᵀR| the optimality check's bound: a feature
+        /// whose bound stays below max(that maximum, nλ1) cannot change the dual scale s = min(1, nλ1/max), so only
+        /// the others get an exact product. Near convergence ρ is close to R and that is almost none, where computing
+        /// every one was a full pass over the data per λ.
+        /// </summary>
+        public double LargestBeyond(Design design, Residual residual, double[] rho, double workingLargest, double nl1, int[] included, bool[] inWorking,
+            double[] bounds)
+        {
+            var current = _current ??= new double[n];
+            residual.CopyTo(current);
+            double squares = 0;
+            for (int i = 0; i < n; i++) squares += (rho[i] - current[i]) * (rho[i] - current[i]);
+            double distance = Math.Sqrt(squares);
+            // The same relative margin as the optimality check's, for the rounding of the products the bounds come from.
+            double threshold = Math.Max(workingLargest, nl1) * (1 - 1e-9);
+            var uncertain = new List<int>();
+            foreach (int j in included)
+            {
+                if (inWorking[j]) continue;
+                if (!(bounds[j] + Math.Sqrt(n * design.NormSquaredOverN[j]) * distance < threshold)) uncertain.Add(j);
+            }
+            return uncertain.Count == 0 ? workingLargest : Math.Max(workingLargest, Largest(design, rho, uncertain.ToArray()));
+        }
+
+        /// <summary>The duality gap at β with the dual point built from ρ, given max |x̃_jᵀρ| over the features the gap is for.</summary>
+        public double Gap(Residual residual, ReadOnlySpan<double> yc, ReadOnlySpan<double> beta, double l1, double[] rho, double largest)
+        {
             double nl1 = n * l1;
             double s = largest > nl1 ? nl1 / largest : 1;
             double l1Norm = 0;
