@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Shrink.Solvers;
 
 /// <summary>
@@ -673,6 +676,7 @@ internal static class CoordinateDescent
     /// </returns>
     private static double Sweep(Design design, Residual residual, ReadOnlySpan<int> coordinates, double l1, double l2, Span<double> beta)
     {
+        if (design.IsSparse && design.Root is null && !design.Shaped) return residual.SparseSweep(coordinates, l1, l2, beta);
         int n = design.N;
         double total = 0;
         bool prefetch = design.IsSparse;
@@ -989,6 +993,58 @@ internal sealed class Residual
         if (_shift != 0) value += _shift * _design.WeightedSum![j];
         if (c != 0) value -= c * (_rootSum + _shift * _design.N);
         return value / _design.Scale[j];
+    }
+
+    /// <summary>
+    /// <see cref="CoordinateDescent"/>'s sweep for an unweighted sparse design with the plain penalty, the product
+    /// and the update of each column fused: the same operations in the same order as <see cref="Dot"/>, the update
+    /// and <see cref="Subtract"/> (so the same results), without their per-column dispatch. Late on a sparse path a
+    /// sweep visits thousands of scattered columns of a few dozen entries each: their entries are asked for two
+    /// columns ahead, where one ahead left each column start waiting on memory.
+    /// </summary>
+    public double SparseSweep(ReadOnlySpan<int> coordinates, double l1, double l2, Span<double> beta)
+    {
+        var d = _design;
+        int n = d.N;
+        var starts = d.ColumnStarts!;
+        ref int rows = ref MemoryMarshal.GetArrayDataReference(d.RowIndices!);
+        ref double values = ref MemoryMarshal.GetArrayDataReference(d.X);
+        ref double r = ref MemoryMarshal.GetArrayDataReference(_r);
+        double[] center = d.Center, scale = d.Scale, norms = d.NormSquaredOverN, sums = d.WeightedSum!;
+        double total = 0;
+        if (coordinates.Length > 0) d.Prefetch(coordinates[0]);
+        if (coordinates.Length > 1) d.Prefetch(coordinates[1]);
+        for (int c = 0; c < coordinates.Length; c++)
+        {
+            int j = coordinates[c];
+            if (c + 2 < coordinates.Length) d.Prefetch(coordinates[c + 2]);
+            int start = starts[j], end = starts[j + 1];
+            double first = 0, second = 0;
+            int k = start;
+            for (; k + 1 < end; k += 2)
+            {
+                first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k));
+                second += Unsafe.Add(ref values, k + 1) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k + 1));
+            }
+            if (k < end) first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k));
+            double value = first + second;
+            double cj = center[j];
+            if (_shift != 0) value += _shift * sums[j];
+            if (cj != 0) value -= cj * (_rootSum + _shift * n);
+            double q = norms[j];
+            double old = beta[j];
+            double z = value / scale[j] / n + q * old;
+            double updated = CoordinateDescent.SoftThreshold(z, l1) / (q + l2);
+            double delta = updated - old;
+            if (delta == 0) continue;
+            beta[j] = updated;
+            double a = delta / scale[j], minus = -a;
+            for (k = start; k < end; k++) Unsafe.Add(ref r, Unsafe.Add(ref rows, k)) += minus * Unsafe.Add(ref values, k);
+            _shift += a * cj;
+            _rootSum -= a * sums[j];
+            total += 0.5 * (q + l2) * delta * delta;
+        }
+        return total;
     }
 
     /// <summary>R ← R − δ·x̃_j.</summary>
