@@ -166,16 +166,14 @@ internal static class CoordinateDescent
                 // The gap of the problem restricted to the working set costs a pass over the working columns only; while
                 // it is not met, neither is the full one (which can only be larger), so the full pass waits for it.
                 Array.Clear(restricted);
-                for (int a = 0; a < working.Length; a++)
-                {
-                    if (a + 1 < working.Length) design.Prefetch(working[a + 1]);
-                    restricted[working[a]] = residual.Dot(working[a]);
-                }
+                // The dual candidate's products ride on the same pass (each column is read once for both).
+                var rho = dual?.Candidate();
+                double candidateLargest = WorkingPass(design, residual, working, restricted, rho);
                 double restrictedGap = DualityGap.Compute(restricted, beta, residual.SquaredNorm(), n, l1, l2, design);
-                if (restrictedGap > gapTolerance && dual?.Candidate() is { } rho)
+                if (restrictedGap > gapTolerance && rho is not null)
                 {
-                    workingLargest = dual.Largest(design, rho, working);
-                    restrictedGap = Math.Min(restrictedGap, dual.Gap(residual, yc, beta, l1, rho, workingLargest));
+                    workingLargest = candidateLargest;
+                    restrictedGap = Math.Min(restrictedGap, dual!.Gap(residual, yc, beta, l1, rho, workingLargest));
                 }
                 if (restrictedGap > gapTolerance)
                 {
@@ -221,6 +219,42 @@ internal static class CoordinateDescent
             previous.L1 = l1;
         }
         return new Outcome(sweeps, gap <= gapTolerance, gap, rss);
+    }
+
+    /// <summary>
+    /// x̃_jᵀR into <paramref name="gradient"/> for the working features and, with a dual candidate ρ, max |x̃_jᵀρ| over
+    /// them (0 without one). A large set is split over the cores by blocks of features; each value is one dot product
+    /// whoever computes it, and the maximum of the same values is the same, so results do not depend on the thread count.
+    /// </summary>
+    private static double WorkingPass(Design design, Residual residual, int[] working, double[] gradient, double[]? rho)
+    {
+        const int Block = 4096;
+        double rootDot = rho is null ? 0 : design.RootDot(rho);
+        double Range(int b)
+        {
+            double largest = 0;
+            int end = Math.Min(working.Length, (b + 1) * Block);
+            for (int a = b * Block; a < end; a++)
+            {
+                int j = working[a];
+                if (a + 1 < end) design.Prefetch(working[a + 1]);
+                gradient[j] = residual.Dot(j);
+                if (rho is not null) largest = Math.Max(largest, Math.Abs(design.Dot(j, rho, rootDot)));
+            }
+            return largest;
+        }
+        int blocks = (working.Length + Block - 1) / Block;
+        // (Sparse only: the dense wide path keeps its serial pass.)
+        bool parallel = design.IsSparse && blocks > 1 && design.PassCost * (double)working.Length / design.P >= 1_000_000;
+        if (!parallel)
+        {
+            double largest = 0;
+            for (int b = 0; b < blocks; b++) largest = Math.Max(largest, Range(b));
+            return largest;
+        }
+        var maxima = new double[blocks];
+        System.Threading.Tasks.Parallel.For(0, blocks, CoordinateDescent.Threads, b => maxima[b] = Range(b));
+        return maxima.Max();
     }
 
     /// <summary>
