@@ -226,7 +226,7 @@ internal static class CoordinateDescent
     /// them (0 without one). A large set is split over the cores by blocks of features; each value is one dot product
     /// whoever computes it, and the maximum of the same values is the same, so results do not depend on the thread count.
     /// </summary>
-    private static double WorkingPass(Design design, Residual residual, int[] working, double[] gradient, double[]? rho)
+    internal static double WorkingPass(Design design, Residual residual, int[] working, double[] gradient, double[]? rho)
     {
         const int Block = 4096;
         double rootDot = rho is null ? 0 : design.RootDot(rho);
