@@ -115,7 +115,12 @@ internal static class CoordinateDescent
         var restricted = working.Length == included.Length ? [] : previous?.Restricted ?? new double[p];
         if (previous is not null && restricted.Length > 0) previous.Restricted = restricted;
         int sweeps = 0;
-        double innerTolerance = gapTolerance, lastDecrease = double.PositiveInfinity;
+        // Sparse designs with features left out by the strong rule: the first round's sweeps stop a hundredfold above the
+        // gap tolerance. Its restricted pass then finds the working features that want in while the active ones are
+        // still settling, where sweeping them to the final tolerance first was partly undone by the entrants (on the
+        // sparse anchor path: 861 → 776 sweeps, 283M → 241M stored entries visited by them). On the dense wide path the
+        // extra rounds cost more than the sweeps saved (CPU 0.335 → 0.37 s), so it keeps the plain start.
+        double innerTolerance = gapTolerance * (design.IsSparse && working.Length < included.Length ? 100 : 1), lastDecrease = double.PositiveInfinity;
         double gap = double.PositiveInfinity, rss = double.NaN;
 
         // After a failed restricted gap, only the working features that violate their optimality condition need a
