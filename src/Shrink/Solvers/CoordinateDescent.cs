@@ -750,12 +750,20 @@ internal static class CoordinateDescent
     private static bool Polish(Design design, ReadOnlySpan<double> yc, double l1, double l2, Residual residual, Span<double> beta, GramCache? cache)
     {
         int n = design.N;
-        double budget = Math.Max(PolishBudgetInSweeps * (design.IsSparse ? design.PassCost : (double)n * design.P), 1e7);
         // The factorization alone (m³/3) rules out large active sets before any list is built: late on a sparse path
         // that is every round, and the lists of 10,000 features cost as much as a sweep.
         int nonZero = 0;
-        foreach (double b in beta)
-            if (b != 0) nonZero++;
+        double activeEntries = 0;
+        for (int j = 0; j < beta.Length; j++)
+        {
+            if (beta[j] == 0) continue;
+            nonZero++;
+            if (design.IsSparse) activeEntries += design.StoredCount(j);
+        }
+        // Sparse: the sweeps a polish replaces run over the stored entries of the active columns, far fewer than a full
+        // pass; measured against a pass, polishes of a few hundred columns each cost as much as a hundred such sweeps
+        // (on the sparse anchor path: CPU 2.07 → 1.69 s, 776 → 801 sweeps).
+        double budget = Math.Max(PolishBudgetInSweeps * (design.IsSparse ? activeEntries : (double)n * design.P), 1e7);
         // (With bounds, features held at one are not in the system, so the count is only an upper bound on its size.)
         if (!design.Bounded && (double)nonZero * nonZero * nonZero / 3 > budget) return false;
         var active = new List<int>();
