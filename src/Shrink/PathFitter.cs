@@ -83,7 +83,9 @@ internal static class PathFitter
         var models = new LinearModel[count];
         string? stopReason = null;
         var rss = new double[count];
-        var betas = new IReadOnlyList<double>[count];
+        // The standardized β of each λ, kept only where the degrees of freedom will need it (see DegreesOfFreedom): a lasso's
+        // are its non-zero count, and a 100,000-feature path would otherwise hold a second copy of every model's coefficients.
+        var betas = new IReadOnlyList<double>?[count];
         var beta = new double[p];
         // One eigendecomposition serves every λ only for the plain ridge penalty; factors or bounds need a solver.
         bool ridge = fit.EffectiveL1Ratio == 0 && fit.Penalty != Penalty.Ols && !problem.Design.Shaped;
@@ -111,7 +113,7 @@ internal static class PathFitter
             {
                 models[k] = Engine.FitAt(problem, names, fit, grid[k], beta, out rss[k]);
             }
-            betas[k] = CoefficientVector.Copy(beta);
+            if (spectrum is null && new CanonicalPenalty(models[k].CanonicalLambda, models[k].CanonicalL1Ratio).L2 != 0) betas[k] = CoefficientVector.Copy(beta);
             stepDone?.Invoke();
             if (maxFeatures is { } limit && models[k].NonZeroCount > limit && k < count - 1)
             {
@@ -131,7 +133,7 @@ internal static class PathFitter
         return new RegularizationPath(models, r2, rss, () => DegreesOfFreedom(problem, fit, kept, keptBetas, spectrum), stopReason);
     }
 
-    private static double[] DegreesOfFreedom(Problem problem, FitOptions fit, LinearModel[] models, IReadOnlyList<double>[] betas, RidgeSpectrum? spectrum)
+    private static double[] DegreesOfFreedom(Problem problem, FitOptions fit, LinearModel[] models, IReadOnlyList<double>?[] betas, RidgeSpectrum? spectrum)
     {
         double intercept = problem.FitIntercept ? 1 : 0;
         var df = new double[models.Length];
@@ -149,7 +151,7 @@ internal static class PathFitter
             else
             {
                 // Elastic net: the ridge formula on the active set (Zou and Hastie's effective df).
-                var active = Enumerable.Range(0, problem.P).Where(j => betas[k][j] != 0).ToArray();
+                var active = Enumerable.Range(0, problem.P).Where(j => betas[k]![j] != 0).ToArray();
                 double sum = 0;
                 if (active.Length > 0)
                 {

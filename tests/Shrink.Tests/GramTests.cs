@@ -198,6 +198,44 @@ public class StrongRuleTests
     }
 }
 
+public class GramStoreTests
+{
+    [Fact]
+    public void Columns_computed_in_batches_then_all_at_once_are_the_Gram_matrix_and_solve_alike()
+    {
+        // p past the batch threshold in miniature: columns come in batches until a quarter of them were asked for,
+        // then the whole matrix replaces them; every column, before and after, is x̃_jᵀx̃_k, and a path solved on the
+        // batched store ends where one on the whole matrix does.
+        var (x, y) = RandomData.Make(17, 160, 24);
+        var problem = Problem.Build(RandomData.Dataset(x, y), true, true);
+        var design = problem.Design;
+        var batched = new GramState(design, problem.CenteredTarget) { WholeAtOnce = false, WholeAfterColumns = 6 };
+        var whole = new GramState(design, problem.CenteredTarget);
+        Assert.True(whole.WholeAtOnce);
+        batched.Prefetch([3, 7]);
+        batched.Prefetch([7, 11, 2]);
+        foreach (int j in new[] { 2, 3, 7, 11 })
+            for (int k = 0; k < 24; k++) Assert.Equal(whole.Column(j)[k], batched.Column(j)[k], 1e-9 * 160);
+        batched.Prefetch([0, 1]); // 6 asked for: the whole matrix from now on
+        for (int j = 0; j < 24; j++)
+            Assert.Equal(whole.Column(j).ToArray(), batched.Column(j).ToArray());
+
+        var lazy = new GramState(design, problem.CenteredTarget) { WholeAtOnce = false, WholeAfterColumns = 10 };
+        var a = new double[24];
+        var b = new double[24];
+        double previous = 0, lambdaMax = whole.Xty.Max(Math.Abs) / 160;
+        foreach (double fraction in new[] { 0.5, 0.2, 0.05, 0.01 })
+        {
+            double l1 = fraction * lambdaMax;
+            var oa = GramDescent.Solve(lazy, l1, 0, previous, 1e-12, 100_000, a);
+            var ob = GramDescent.Solve(whole, l1, 0, previous, 1e-12, 100_000, b);
+            Assert.True(oa.Converged && ob.Converged);
+            for (int j = 0; j < 24; j++) Assert.Equal(b[j], a[j], 1e-8);
+            previous = l1;
+        }
+    }
+}
+
 public class IncrementalCholeskyTests
 {
     [Fact]
@@ -234,6 +272,77 @@ public class IncrementalCholeskyTests
                     Assert.Equal(b[u], s, 1e-9);
                 }
             }
+        }
+    }
+
+    /// <summary>Residual of (G_SS + shift·I)·x = b relative to ‖b‖, straight from the Gram columns.</summary>
+    private static double Residual(GramState state, IReadOnlyList<int> order, double[] x, double[] b, double shift)
+    {
+        double residual = 0, size = 0;
+        for (int u = 0; u < order.Count; u++)
+        {
+            double s = shift * x[u];
+            for (int v = 0; v < order.Count; v++) s += state.Column(order[v])[order[u]] * x[v];
+            residual += (b[u] - s) * (b[u] - s);
+            size += b[u] * b[u];
+        }
+        return Math.Sqrt(residual / size);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Removing_columns_anywhere_many_times_over_keeps_the_factor_exact(int seed)
+    {
+        // Columns leave from the front, the middle and the end, hundreds of times (a long path's worth of rank-one
+        // updates), and join again; after each change the factor must solve as a fresh one would.
+        var (x, y) = RandomData.Make(seed, 300, 40);
+        var problem = Problem.Build(RandomData.Dataset(x, y), true, true);
+        var state = new GramState(problem.Design, problem.CenteredTarget);
+        var factor = new IncrementalCholesky();
+        var random = new Random(seed);
+        var set = Enumerable.Range(0, 25).ToList();
+        const double shift = 3.0;
+        for (int step = 0; step < 300; step++)
+        {
+            if (set.Count > 5 && random.Next(3) > 0) set.RemoveAt(random.Next(set.Count));
+            var outside = Enumerable.Range(0, 40).Except(set).ToArray();
+            if (outside.Length > 0 && random.Next(2) == 0) set.Add(outside[random.Next(outside.Length)]);
+            Assert.True(factor.Ensure(state, set, shift));
+            Assert.Equal(set.Order(), factor.Order.Order());
+            var order = factor.Order.ToArray();
+            var b = order.Select(j => Math.Cos(j + step)).ToArray();
+            var solution = (double[])b.Clone();
+            Assert.True(factor.Solve(state, solution, shift, new double[order.Length]));
+            Assert.Equal("direct", factor.LastMethod);
+            Assert.True(Residual(state, order, solution, b, shift) < 1e-12, $"step {step}");
+        }
+    }
+
+    [Fact]
+    public void A_kept_factor_solves_a_shifted_system_by_stationary_steps_or_else_by_conjugate_gradients()
+    {
+        // Well-separated columns: the Gram block's eigenvalues dwarf the shifts, so the stationary steps contract fast.
+        // Nearly collinear columns: an eigenvalue near zero, where a shift change of 3x makes the steps contract slowly
+        // (or not at all), and conjugate gradients must finish the job.
+        var (x, y) = RandomData.Make(5, 400, 8);
+        var near = x.Select(row => row.Append(row[0] + 1e-3 * row[1]).ToArray()).ToArray();
+        foreach (var (rows, expected) in new[] { (x, "stationary"), (near, "conjugate gradients") })
+        {
+            var problem = Problem.Build(RandomData.Dataset(rows, y), true, true);
+            var state = new GramState(problem.Design, problem.CenteredTarget);
+            var factor = new IncrementalCholesky();
+            int p = rows[0].Length;
+            var set = Enumerable.Range(0, p).ToArray();
+            Assert.True(factor.Ensure(state, set, 1.0));
+            Assert.True(factor.Ensure(state, set, 3.0)); // kept: within the ratio of 4
+            var order = factor.Order.ToArray();
+            var b = order.Select(j => 1.0 + j).ToArray();
+            var solution = (double[])b.Clone();
+            Assert.True(factor.Solve(state, solution, 3.0, new double[p]));
+            Assert.Equal(expected, factor.LastMethod);
+            Assert.True(Residual(state, order, solution, b, 3.0) < 1e-9);
         }
     }
 }

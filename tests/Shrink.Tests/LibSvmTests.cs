@@ -30,6 +30,36 @@ public class LibSvmTests
     }
 
     [Fact]
+    public void More_non_zeros_than_one_storage_block_read_back_exactly()
+    {
+        // The reader stores non-zeros in blocks of 65,536: 150,000 here cross two block boundaries, mid-line.
+        var rng = new Random(3);
+        int n = 1500, p = 400;
+        var text = new StringBuilder();
+        var expected = new Dictionary<(int, int), double>();
+        for (int i = 0; i < n; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i}");
+            foreach (int j in Enumerable.Range(0, p).Where(_ => rng.NextDouble() < 0.25))
+            {
+                double v = Math.Round(RandomData.Gaussian(rng), 6) + 10;
+                expected[(i, j)] = v;
+                text.Append(CultureInfo.InvariantCulture, $" {j + 1}:{v:R}");
+            }
+            text.Append('\n');
+        }
+        var data = Parse(text.ToString());
+        Assert.InRange(expected.Count, 2 * 65_536 + 1, 3 * 65_536);
+        Assert.Equal(expected.Count, data.Features.StoredCount);
+        Assert.Equal(Enumerable.Range(0, n).Select(i => (double)i), data.Target);
+        for (int j = 0; j < p; j++)
+        {
+            var (rows, values) = data.Features.ColumnNonZeros(j);
+            for (int k = 0; k < rows.Length; k++) Assert.Equal(expected[(rows.Span[k], j)], values.Span[k]);
+        }
+    }
+
+    [Fact]
     public void Minimum_features_widens_the_matrix()
     {
         var data = LibSvmData.Read(new StringReader("1 2:3\n2 1:1\n"), "t.svm", new LibSvmReadOptions { MinimumFeatures = 5 });

@@ -20,6 +20,7 @@ internal sealed class GramState
     private sealed class Columns(int p)
     {
         public readonly double[]?[] Single = new double[p][];
+        public int SingleCount;
         public double[]? Matrix;
     }
 
@@ -27,6 +28,8 @@ internal sealed class GramState
     {
         _design = design;
         _store = new Columns(design.P);
+        WholeAtOnce = design.IncludedCount <= WholeUpTo;
+        WholeAfterColumns = design.IncludedCount <= WholeLaterUpTo ? Math.Max(1, design.IncludedCount / 8) : int.MaxValue;
         Xty = new double[design.P];
         double rootDotY = design.IsSparse ? design.RootDot(yc) : 0;
         for (int j = 0; j < design.P; j++)
@@ -109,6 +112,21 @@ internal sealed class GramState
     /// <summary>Up to this many variables the whole Gram matrix is computed at once by the blocked kernel.</summary>
     internal const int WholeUpTo = 2000;
 
+    /// <summary>
+    /// Past <see cref="WholeUpTo"/> columns come in batches, one pass over X each, as features become likely to enter;
+    /// once an eighth of them have been asked for, the whole matrix is computed instead, up to this many variables
+    /// (p² doubles, 512 MB at most, and at most half of X, since the covariance form needs n ≥ 2p). A path that goes
+    /// that deep brings most features in, and the blocked kernel computes all p² entries several times faster per entry
+    /// than the batches do (n = 10,000, p = 4,000, lasso path to 1e-3·λmax: 3,560 features entered, batch after batch).
+    /// </summary>
+    internal const int WholeLaterUpTo = 8000;
+
+    /// <summary>Whether the whole matrix is computed on first use (up to <see cref="WholeUpTo"/> variables; tests turn it off).</summary>
+    internal bool WholeAtOnce { get; set; }
+
+    /// <summary>How many columns asked for bring the whole matrix in (an eighth of p up to <see cref="WholeLaterUpTo"/>, else never).</summary>
+    internal int WholeAfterColumns { get; set; }
+
     /// <summary>Column j of X̃ᵀX̃, computed on first use.</summary>
     public ReadOnlySpan<double> Column(int j)
     {
@@ -148,9 +166,12 @@ internal sealed class GramState
         if (_store.Matrix is not null) return;
         var missing = wanted.Where(j => _store.Single[j] is null && !_design.Excluded[j]).Distinct().ToArray();
         if (missing.Length == 0) return;
-        if (_design.IncludedCount <= WholeUpTo)
+        if (WholeAtOnce || _store.SingleCount + missing.Length >= WholeAfterColumns)
         {
             ComputeWhole();
+            // Every column now comes from the whole matrix, so that all of them round alike.
+            Array.Clear(_store.Single);
+            _store.SingleCount = 0;
             return;
         }
         int n = _design.N, p = _design.P, b = missing.Length;
@@ -175,6 +196,7 @@ internal sealed class GramState
                 result[a][k] = (_design.RawDot(k, t.AsSpan(a * n, n)) - c * tSum[a]) / s;
         });
         for (int a = 0; a < b; a++) _store.Single[missing[a]] = result[a];
+        _store.SingleCount += b;
     }
 }
 
@@ -236,8 +258,27 @@ internal static class GramDescent
             if (signature != failedSignature && stable)
             {
                 double before = gap;
-                gap = Polish(state, g, l1, l2, beta, gap);
+                gap = Polish(state, g, l1, l2, beta, gap, out bool blocked);
                 if (!(gap < before)) failedSignature = signature;
+                // An improving direct solve that did not finish is usually one support change away: a coefficient it
+                // stopped at zero (solve again without it), or features outside the support that now violate their
+                // optimality condition (one coordinate step each brings them in, then solve again). A few such
+                // rounds cost a triangular solve and a gradient each, where every return to the loop above costs
+                // at least six sweeps over the active Gram columns.
+                for (int round = 0; round < PolishRounds && gap < before && gap > gapTolerance && sweeps < maxSweeps; round++)
+                {
+                    if (!blocked)
+                    {
+                        var violators = new List<int>();
+                        foreach (int j in included)
+                            if (beta[j] == 0 && CoordinateDescent.Violates(design, j, g[j], n * l1)) violators.Add(j);
+                        if (violators.Count == 0) break;
+                        Sweep(state, CollectionsMarshal.AsSpan(violators), g, q, l1, l2, n, beta);
+                        sweeps++;
+                    }
+                    before = gap;
+                    gap = Polish(state, g, l1, l2, beta, gap, out blocked);
+                }
             }
             if (gap <= gapTolerance)
             {
@@ -267,7 +308,8 @@ internal static class GramDescent
         public void TryExtrapolate(GramState state, Span<double> g, double l1, double l2, Span<double> beta)
         {
             int m = active.Length;
-            if (_history.Extrapolate() is not { } extrapolated) return;
+            var extrapolated = _history.Extrapolate();
+            if (extrapolated.IsEmpty) return;
 
             var current = new double[m];
             for (int a = 0; a < m; a++) current[a] = beta[active[a]];
@@ -287,7 +329,7 @@ internal static class GramDescent
         }
 
         /// <summary>The objective for β supported on the active set, from the Gram block: O(m²).</summary>
-        private static double Objective(GramState state, int[] active, double[] b, double l1, double l2)
+        private static double Objective(GramState state, int[] active, ReadOnlySpan<double> b, double l1, double l2)
         {
             int n = state.Design.N;
             double quadratic = 0, linear = 0, l1Norm = 0, l2Sq = 0;
@@ -354,17 +396,23 @@ internal static class GramDescent
         DualityGap.Compute(g, beta, ResidualSquared(state, g, beta), n, l1, l2, state.Design);
 
     /// <summary>
-    /// Largest active set solved directly (m³/3 flops, no pass over the data). On correlated designs coordinate
-    /// descent alone can take hundreds of thousands of sweeps to reach a tight gap; the direct solve ends it.
+    /// Largest active set solved directly (no pass over the data; the factor grows by O(m²) a feature and holds m²
+    /// doubles with its Gram block, 200 MB at this size). On correlated designs coordinate descent alone can take
+    /// hundreds of thousands of sweeps to reach a tight gap; the direct solve ends it (at 3,000, a lasso path with 3,560
+    /// active features at its end, n = 10,000, p = 4,000, spent minutes in its last λ without it).
     /// </summary>
-    private const int MaxPolishSize = 3000;
+    private const int MaxPolishSize = 5000;
 
     /// <summary>Active-set sweeps before a direct solve is tried: enough for the support and signs to settle.</summary>
     private const int SweepsBeforePolish = 5;
 
     /// <summary>The active-set solve of <see cref="CoordinateDescent"/>, with the Gram block from the cache: O(m³), no pass over the data.</summary>
-    private static double Polish(GramState state, Span<double> g, double l1, double l2, Span<double> beta, double gap)
+    /// <summary>Direct solves after the first at one λ, each on the support the previous one left (see <see cref="Solve"/>).</summary>
+    private const int PolishRounds = 4;
+
+    private static double Polish(GramState state, Span<double> g, double l1, double l2, Span<double> beta, double gap, out bool blocked)
     {
+        blocked = false;
         var design = state.Design;
         int n = design.N;
         var active = new List<int>();
@@ -393,10 +441,11 @@ internal static class GramDescent
         for (int u = 0; u < m; u++) start[u] = beta[active[u]];
         if (!factor.Solve(state, rhs, n * l2, start)) return gap;
         var previous = beta.ToArray();
-        CoordinateDescent.StepTowards(design, beta, active, rhs);
+        blocked = CoordinateDescent.StepTowards(design, beta, active, rhs);
         Gradient(state, beta, g);
         double polished = Gap(state, g, beta, n, l1, l2);
         if (polished < gap) return polished;
+        blocked = false;
         previous.CopyTo(beta);
         Gradient(state, beta, g);
         return gap;
@@ -406,7 +455,8 @@ internal static class GramDescent
 
 /// <summary>
 /// The Cholesky factor L of G_SS + shift·I for a set S of Gram columns, kept in the order the columns joined: adding
-/// a column costs one triangular solve, O(|S|²); any removal rebuilds it by adding the columns again.
+/// a column costs one triangular solve, O(|S|²); removing one costs a rank-one update of the rows after it, O(t²) for
+/// t rows after it (rebuilding those rows by adding their columns again would cost O(t·|S|²)).
 /// </summary>
 internal sealed class IncrementalCholesky
 {
@@ -419,6 +469,9 @@ internal sealed class IncrementalCholesky
     private double _shift = double.NaN;
 
     public IReadOnlyList<int> Order => _order;
+
+    /// <summary>How the last <see cref="Solve(GramState, Span{double}, double, ReadOnlySpan{double})"/> solved (for tests).</summary>
+    internal string? LastMethod { get; private set; }
 
     /// <summary>
     /// A factor made for a shift this close to the one asked for is kept and used as the preconditioner of conjugate
@@ -458,14 +511,9 @@ internal sealed class IncrementalCholesky
             _block.Clear();
             _shift = shift;
         }
-        // Rows before the first column that left are still exact; only the rest is redone.
-        int keep = _order.FindIndex(j => !wanted.Contains(j));
-        if (keep >= 0)
-        {
-            _order.RemoveRange(keep, _order.Count - keep);
-            _rows.RemoveRange(keep, _rows.Count - keep);
-            _block.RemoveRange(keep, _block.Count - keep);
-        }
+        // Last first, so that the indices of the columns still to remove do not move.
+        for (int u = _order.Count - 1; u >= 0; u--)
+            if (!wanted.Contains(_order[u])) Remove(u);
         var present = new HashSet<int>(_order);
         foreach (int j in set)
         {
@@ -506,22 +554,144 @@ internal sealed class IncrementalCholesky
     }
 
     /// <summary>
+    /// Removes the column at <paramref name="index"/> of <see cref="Order"/>. With L = [L11 0 0; l21ᵀ l22 0; L31 l32 L33],
+    /// the factor of the set without it is [L11 0; L31 L33'] where L33'·L33'ᵀ = L33·L33ᵀ + l32·l32ᵀ: a rank-one update
+    /// by plane rotations, each of which keeps the diagonal positive (an update, never a downdate, so it cannot fail).
+    /// </summary>
+    private void Remove(int index)
+    {
+        int m = _order.Count, t = m - index - 1;
+        var w = new double[t];
+        for (int i = 0; i < t; i++)
+        {
+            int row = index + 1 + i;
+            w[i] = _rows[row][index];
+            _rows[row] = Without(_rows[row], index);
+            _block[row] = Without(_block[row], index);
+        }
+        _order.RemoveAt(index);
+        _rows.RemoveAt(index);
+        _block.RemoveAt(index);
+        // Column c of the trailing factor is entry index + c of rows index + c, index + c + 1, ...
+        for (int c = 0; c < t; c++)
+        {
+            var diagonalRow = _rows[index + c];
+            double a = diagonalRow[index + c], v = w[c];
+            if (v == 0) continue;
+            double r = Math.Sqrt(a * a + v * v), cos = r / a, sin = v / a;
+            diagonalRow[index + c] = r;
+            for (int i = c + 1; i < t; i++)
+            {
+                var row = _rows[index + i];
+                double l = (row[index + c] + sin * w[i]) / cos;
+                row[index + c] = l;
+                w[i] = cos * w[i] - sin * l;
+            }
+        }
+    }
+
+    private static double[] Without(double[] row, int index)
+    {
+        var shorter = new double[row.Length - 1];
+        row.AsSpan(0, index).CopyTo(shorter);
+        row.AsSpan(index + 1).CopyTo(shorter.AsSpan(index));
+        return shorter;
+    }
+
+    /// <summary>
     /// Solves (G_SS + shift·F)·x = b in place, b and x in <see cref="Order"/>: directly when the factor is for this shift,
-    /// else by conjugate gradients preconditioned with the factor, from <paramref name="start"/> (the coefficients
-    /// coordinate descent left, already close: each digit they have is about one iteration saved). False if the
-    /// iterations do not converge.
+    /// else iteratively with the factor, from <paramref name="start"/> (the coefficients coordinate descent left, already
+    /// close: each digit they have is about one iteration saved). False if the iterations do not converge.
     /// </summary>
     public bool Solve(GramState state, Span<double> b, double shift, ReadOnlySpan<double> start)
     {
         if (shift == _shift)
         {
+            LastMethod = "direct";
             Solve(b);
             return true;
         }
-        int m = _order.Count;
-        var design = state.Design;
-        var rhs = b.ToArray();
         var x = start.ToArray();
+        LastMethod = "stationary";
+        if (!Stationary(state.Design, b, shift, x)) start.CopyTo(x);
+        else
+        {
+            x.CopyTo(b);
+            return true;
+        }
+        LastMethod = "conjugate gradients";
+        if (Conjugate(state.Design, b, shift, x))
+        {
+            x.CopyTo(b);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The fixed point of x = M⁻¹(b − δ·F·x), M = G_SS + shift₀·F the factored matrix and δ = shift − shift₀, which is the
+    /// solution of (M + δF)·x = b. Each step costs one pair of triangular solves, where a step of conjugate gradients
+    /// also multiplies by G_SS; the error shrinks by |δ|·‖M⁻¹F‖ per step, tiny when G_SS's eigenvalues dwarf the shifts
+    /// (a path's elastic net, where nλ₂ is small beside the Gram block). Stops as soon as the steps stop shrinking fast;
+    /// conjugate gradients then go on from where it got.
+    /// </summary>
+    private bool Stationary(Design design, ReadOnlySpan<double> b, double shift, double[] x)
+    {
+        int m = _order.Count;
+        double delta = shift - _shift;
+        var next = new double[m];
+        double previousStep = double.PositiveInfinity;
+        for (int iteration = 0; iteration < MaxStationarySteps; iteration++)
+        {
+            for (int u = 0; u < m; u++) next[u] = b[u] - delta * design.FactorOf(_order[u]) * x[u];
+            Solve(next);
+            double step = 0, size = 0;
+            for (int u = 0; u < m; u++)
+            {
+                double d = next[u] - x[u];
+                step += d * d;
+                size += next[u] * next[u];
+            }
+            next.CopyTo(x, 0);
+            if (step <= 1e-30 * size)
+            {
+                // The steps say converged; the residual, from the Gram block itself, decides.
+                if (!Converged(design, b, shift, x, 1e-20)) return false;
+                _lastIterations = iteration + 1;
+                return true;
+            }
+            if (!(step <= SlowContraction * previousStep)) return false;
+            previousStep = step;
+        }
+        return false;
+    }
+
+    /// <summary>Stationary steps before conjugate gradients take over.</summary>
+    private const int MaxStationarySteps = 12;
+
+    /// <summary>A squared step this much of the previous one (contraction 0.3 a step) is too slow to go on with.</summary>
+    private const double SlowContraction = 0.09;
+
+    private bool Converged(Design design, ReadOnlySpan<double> b, double shift, ReadOnlySpan<double> x, double relative)
+    {
+        int m = _order.Count;
+        var ax = new double[m];
+        Multiply(design, shift, x, ax);
+        double residual = 0, size = 0;
+        for (int u = 0; u < m; u++)
+        {
+            double d = b[u] - ax[u];
+            residual += d * d;
+            size += b[u] * b[u];
+        }
+        return residual <= relative * size;
+    }
+
+    /// <summary>Conjugate gradients preconditioned with the factor, from <paramref name="x"/>, which gets the solution.</summary>
+    private bool Conjugate(Design design, ReadOnlySpan<double> b, double shift, double[] x)
+    {
+        int m = _order.Count;
+        var rhs = b.ToArray();
         var r = (double[])rhs.Clone();
         var ax = new double[m];
         Multiply(design, shift, x, ax);
@@ -549,17 +719,22 @@ internal sealed class IncrementalCholesky
         }
         if (!(Kernels.Dot(r, r) <= 1e-20 * Kernels.Dot(rhs, rhs))) return false;
         _lastIterations = iteration;
-        x.CopyTo(b);
         return true;
     }
 
-    /// <summary>y = (G_SS + shift·F)·x from the kept lower triangle: a dot along each row, an axpy down each column.</summary>
+    /// <summary>
+    /// y = (G_SS + shift·F)·x from the kept lower triangle: row u gives y_u its dot with x and adds x_u times itself to
+    /// the y above it, while the row is in cache (the triangle itself is too large to be read twice from cache).
+    /// </summary>
     private void Multiply(Design design, double shift, ReadOnlySpan<double> x, Span<double> y)
     {
         int m = _order.Count;
         for (int u = 0; u < m; u++)
-            y[u] = Kernels.Dot(_block[u].AsSpan(0, u + 1), x[..(u + 1)]) + shift * design.FactorOf(_order[u]) * x[u];
-        for (int v = 1; v < m; v++) Kernels.Axpy(x[v], _block[v].AsSpan(0, v), y[..v]);
+        {
+            var row = _block[u].AsSpan(0, u + 1);
+            y[u] = Kernels.Dot(row, x[..(u + 1)]) + shift * design.FactorOf(_order[u]) * x[u];
+            Kernels.Axpy(x[u], row[..u], y[..u]);
+        }
     }
 
     /// <summary>Solves (G_SS + shift·F)·x = b in place with the factor's own shift, b and x in <see cref="Order"/>.</summary>

@@ -203,9 +203,10 @@ internal sealed class GroupAnderson(int[] active, int k)
     public void TryExtrapolate(Design design, double[] y, GroupResidual residual, double l1, double l2, double[]? factors, double[] beta)
     {
         int m = active.Length * k;
-        if (_history.Extrapolate() is not { } extrapolated) return;
+        var extrapolated = _history.Extrapolate();
+        if (extrapolated.IsEmpty) return;
         var candidate = (double[])beta.Clone();
-        for (int a = 0; a < active.Length; a++) extrapolated.AsSpan(a * k, k).CopyTo(candidate.AsSpan(active[a] * k, k));
+        for (int a = 0; a < active.Length; a++) extrapolated.Slice(a * k, k).CopyTo(candidate.AsSpan(active[a] * k, k));
 
         int n = design.N;
         double current = GroupDescent.Objective(residual.SquaredNorm(), beta, n, k, l1, l2, factors);

@@ -5,25 +5,120 @@ namespace Shrink.Solvers;
 /// which an Anderson step takes the affine combination that best cancels their successive differences. Shared by the
 /// plain, covariance and multi-task solvers; each decides for itself whether the step is kept.
 /// </summary>
-internal sealed class IterateHistory(int[] active, int width = 1)
+/// <remarks>
+/// The iterates, their differences and the result live in buffers made on first use and reused by every later round,
+/// and, through <see cref="Restart"/>, by the next active set: late on a wide path thousands of features are active and
+/// a round comes every K + 1 sweeps, so arrays made per sweep and per round were most of what the path allocated (40 MB
+/// on the 100,000-feature sparse path), garbage that the collector's young generation held as resident memory.
+/// </remarks>
+internal sealed class IterateHistory
 {
     private const int K = 5;
-    private readonly List<double[]> _iterates = new();
+    private readonly double[][] _iterates = new double[K + 1][];
+    private readonly double[][] _differences = new double[K][];
+    private double[] _result = [];
+    private int[] _active;
+    /// <summary>Whether <see cref="_active"/> is the history's own (made by <see cref="Restart"/>) rather than the caller's.</summary>
+    private bool _owned;
+    private int _features;
+    private readonly int _width;
+    private int _count;
 
-    public bool Ready => _iterates.Count == K + 1;
+    /// <param name="active">The active features (the history reads it, and does not copy it).</param>
+    public IterateHistory(int[] active, int width = 1)
+    {
+        _active = active;
+        _features = active.Length;
+        _width = width;
+    }
+
+    /// <summary>The active features of the current set.</summary>
+    public ReadOnlySpan<int> Active => _active.AsSpan(0, _features);
+
+    public bool Ready => _count == K + 1;
+
+    /// <summary>Forgets the iterates and starts on another active set (copied), keeping every buffer that is large enough.</summary>
+    public void Restart(ReadOnlySpan<int> active)
+    {
+        if (!_owned || _active.Length < active.Length)
+        {
+            _active = new int[Capacity(_owned ? _active.Length : 0, active.Length)];
+            _owned = true;
+        }
+        active.CopyTo(_active);
+        _features = active.Length;
+        _count = 0;
+    }
 
     public void Record(ReadOnlySpan<double> beta)
     {
-        var x = new double[active.Length * width];
-        for (int a = 0; a < active.Length; a++) beta.Slice(active[a] * width, width).CopyTo(x.AsSpan(a * width, width));
-        _iterates.Add(x);
+        if (_count > K) throw new InvalidOperationException("the history is full: extrapolate before recording again");
+        var x = Buffer(_iterates, _count++);
+        for (int a = 0; a < _features; a++) beta.Slice(_active[a] * _width, _width).CopyTo(x.Slice(a * _width, _width));
     }
 
-    /// <summary>The extrapolated active coefficients (null when undefined); the history starts afresh either way.</summary>
-    public double[]? Extrapolate()
+    /// <summary>
+    /// The extrapolated active coefficients (empty when undefined); the history starts afresh either way. The values
+    /// are the history's own buffer, overwritten by its next round: read them before then.
+    /// </summary>
+    public ReadOnlySpan<double> Extrapolate()
     {
-        var iterates = _iterates.ToArray();
-        _iterates.Clear();
-        return CoordinateDescent.AffineExtrapolation(iterates);
+        int recorded = _count;
+        _count = 0;
+        return recorded < 2 ? default : AffineCombination(recorded - 1);
+    }
+
+    private int Length => _features * _width;
+
+    /// <summary>A set's buffer <paramref name="i"/>, at least <see cref="Length"/> long; that many values of it.</summary>
+    private Span<double> Buffer(double[][] set, int i)
+    {
+        int m = Length;
+        var buffer = set[i];
+        // Grown by half again at least: an active set that grows a little at a time reallocates a few times, not per round.
+        if (buffer is null || buffer.Length < m) set[i] = buffer = new double[Capacity(buffer?.Length ?? 0, m)];
+        return buffer.AsSpan(0, m);
+    }
+
+    private static int Capacity(int current, int needed) => current == 0 ? needed : Math.Max(needed, (int)Math.Min(Array.MaxLength, current * 3L / 2));
+
+    /// <summary>
+    /// The affine combination Σc_k·x_(k+1), Σc = 1, of the k + 1 recorded iterates that minimises ‖Σc_k·(x_(k+1) − x_k)‖
+    /// (the normal equations of that least-squares problem, lightly regularised); empty when it is not defined.
+    /// </summary>
+    private ReadOnlySpan<double> AffineCombination(int k)
+    {
+        int m = Length;
+        if (m == 0) return default;
+        for (int r = 0; r < k; r++)
+        {
+            var u = Buffer(_differences, r);
+            ReadOnlySpan<double> next = _iterates[r + 1].AsSpan(0, m), previous = _iterates[r].AsSpan(0, m);
+            for (int a = 0; a < m; a++) u[a] = next[a] - previous[a];
+        }
+        Span<double> gram = stackalloc double[K * K];
+        gram = gram[..(k * k)];
+        double trace = 0;
+        for (int r = 0; r < k; r++)
+            for (int c = 0; c < k; c++)
+            {
+                gram[r * k + c] = Kernels.Dot(_differences[r].AsSpan(0, m), _differences[c].AsSpan(0, m));
+                if (r == c) trace += gram[r * k + c];
+            }
+        if (!(trace > 0)) return default;
+        for (int r = 0; r < k; r++) gram[r * k + r] += 1e-10 * trace;
+        Span<double> z = stackalloc double[K];
+        z = z[..k];
+        z.Fill(1.0);
+        if (Cholesky.Factor(gram, k, 0) >= 0) return default;
+        Cholesky.Solve(gram, k, z);
+        double sum = 0;
+        foreach (double value in z) sum += value;
+        if (!(Math.Abs(sum) > 1e-300)) return default;
+        if (_result.Length < m) _result = new double[Capacity(_result.Length, m)];
+        var result = _result.AsSpan(0, m);
+        result.Clear();
+        for (int r = 0; r < k; r++) Kernels.Axpy(z[r] / sum, _iterates[r + 1].AsSpan(0, m), result);
+        return result;
     }
 }
