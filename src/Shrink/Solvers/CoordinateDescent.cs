@@ -752,9 +752,13 @@ internal static class CoordinateDescent
         if (!design.Bounded && (double)nonZero * nonZero * nonZero / 3 > budget) return false;
         var active = new List<int>();
         var pinned = new List<int>();
+        // Every non-zero feature in order: the only terms of the penalty, before and after the step (which moves none
+        // of the others), so the objectives below sum over these instead of over all p.
+        var support = new List<int>(nonZero);
         for (int j = 0; j < design.P; j++)
         {
             if (beta[j] == 0) continue;
+            support.Add(j);
             if (beta[j] == design.LowerOf(j) || beta[j] == design.UpperOf(j)) pinned.Add(j);
             else active.Add(j);
         }
@@ -788,7 +792,7 @@ internal static class CoordinateDescent
             return false;
         }
         residual.Refresh(beta);
-        double before = Objective(design, residual, beta, n, l1, l2);
+        double before = Objective(design, residual, beta, support, n, l1, l2);
         // Only the free columns move.
         var previous = new double[m];
         for (int a = 0; a < m; a++) previous[a] = beta[columns[a]];
@@ -796,7 +800,7 @@ internal static class CoordinateDescent
         residual.Refresh(beta);
         // Near the optimum both objectives agree to rounding, and the solved point is the more accurate one: keep it
         // unless it is clearly worse. The duality gap computed next, from scratch, certifies whatever is kept.
-        if (Objective(design, residual, beta, n, l1, l2) <= before + 1e-13 * Math.Abs(before)) return true;
+        if (Objective(design, residual, beta, support, n, l1, l2) <= before + 1e-13 * Math.Abs(before)) return true;
         for (int a = 0; a < m; a++) beta[columns[a]] = previous[a];
         residual.Refresh(beta);
         return false;
@@ -902,8 +906,14 @@ internal static class CoordinateDescent
         }
     }
 
-    private static double Objective(Design design, Residual residual, ReadOnlySpan<double> beta, int n, double l1, double l2) =>
-        residual.SquaredNorm() / (2.0 * n) + PenaltyValue(design, beta, l1, l2);
+    /// <summary>The objective when the penalty's non-zero terms are among <paramref name="support"/> (ascending, as <see cref="PenaltyValue"/> sums them).</summary>
+    private static double Objective(Design design, Residual residual, ReadOnlySpan<double> beta, List<int> support, int n, double l1, double l2)
+    {
+        double penalty = 0;
+        foreach (int j in support)
+            if (beta[j] != 0) penalty += design.FactorOf(j) * (l1 * Math.Abs(beta[j]) + 0.5 * l2 * beta[j] * beta[j]);
+        return residual.SquaredNorm() / (2.0 * n) + penalty;
+    }
 
     /// <summary>Σ f_j·(λ1|β_j| + λ2/2·β_j²).</summary>
     internal static double PenaltyValue(Design design, ReadOnlySpan<double> beta, double l1, double l2)
