@@ -441,7 +441,7 @@ internal static class GramDescent
         for (int u = 0; u < m; u++) start[u] = beta[active[u]];
         if (!factor.Solve(state, rhs, n * l2, start)) return gap;
         var previous = beta.ToArray();
-        blocked = CoordinateDescent.StepTowards(design, beta, active, rhs);
+        blocked = CoordinateDescent.StepTowards(design, beta, active, rhs) >= 0;
         Gradient(state, beta, g);
         double polished = Gap(state, g, beta, n, l1, l2);
         if (polished < gap) return polished;
