@@ -28,6 +28,7 @@ internal sealed class GramState
     {
         _design = design;
         _store = new Columns(design.P);
+        ActiveFactor = new IncrementalCholesky(design.P);
         WholeAtOnce = design.IncludedCount <= WholeUpTo;
         WholeAfterColumns = design.IncludedCount <= WholeLaterUpTo ? Math.Max(1, design.IncludedCount / 8) : int.MaxValue;
         Xty = new double[design.P];
@@ -44,6 +45,7 @@ internal sealed class GramState
         _design = design;
         int p = design.P;
         _store = new Columns(p);
+        ActiveFactor = new IncrementalCholesky(p);
         // Used in place when no excluded column has an entry there to hide (a cross-validation fold's or the statistics'
         // own problem); else copied with those entries cleared (a refit on a support, which excludes the rest).
         bool clean = true;
@@ -79,7 +81,7 @@ internal sealed class GramState
     public Design Design => _design;
 
     /// <summary>The Cholesky factor of the last active set's Gram block, reused and extended across calls.</summary>
-    public IncrementalCholesky ActiveFactor { get; } = new();
+    public IncrementalCholesky ActiveFactor { get; }
 
     /// <summary>
     /// The coefficients the last solve returned and the gradient computed from scratch for them: along a path the next
@@ -429,7 +431,7 @@ internal static class GramDescent
         // path most solves cost O(m²) instead of m³/3.
         var factor = state.ActiveFactor;
         if (!factor.Ensure(state, active, n * l2)) return gap;
-        active = factor.Order.ToList();
+        active = [.. factor.Order.ToArray()];
         var rhs = new double[m];
         for (int u = 0; u < m; u++)
         {
@@ -454,21 +456,19 @@ internal static class GramDescent
 
 
 /// <summary>
-/// The Cholesky factor L of G_SS + shift·I for a set S of Gram columns, kept in the order the columns joined: adding
-/// a column costs one triangular solve, O(|S|²); removing one costs a rank-one update of the rows after it, O(t²) for
-/// t rows after it (rebuilding those rows by adding their columns again would cost O(t·|S|²)).
+/// The Cholesky factor of G_SS + shift·I for a set S of Gram columns (an <see cref="UpdatableCholesky"/>: a column
+/// joining or leaving costs O(|S|²)), with the shifted solves of an elastic-net path on top of it.
 /// </summary>
-internal sealed class IncrementalCholesky
+internal sealed class IncrementalCholesky(int p)
 {
-    private readonly List<int> _order = new();
-    private readonly List<double[]> _rows = new();
+    private readonly UpdatableCholesky _factor = new(p);
     /// <summary>The lower triangle of G_SS itself, row k over the first k + 1 columns of <see cref="Order"/>: kept beside the
     /// factor (the appends read these entries anyway) so conjugate gradients multiply by it without gathering m² entries
     /// from the Gram columns at every solve.</summary>
     private readonly List<double[]> _block = new();
     private double _shift = double.NaN;
 
-    public IReadOnlyList<int> Order => _order;
+    public ReadOnlySpan<int> Order => _factor.Order;
 
     /// <summary>How the last <see cref="Solve(GramState, Span{double}, double, ReadOnlySpan{double})"/> solved (for tests).</summary>
     internal string? LastMethod { get; private set; }
@@ -506,22 +506,20 @@ internal sealed class IncrementalCholesky
         if (!close)
         {
             _lastIterations = int.MaxValue;
-            _order.Clear();
-            _rows.Clear();
+            _factor.Clear();
             _block.Clear();
             _shift = shift;
         }
         // Last first, so that the indices of the columns still to remove do not move.
-        for (int u = _order.Count - 1; u >= 0; u--)
-            if (!wanted.Contains(_order[u])) Remove(u);
-        var present = new HashSet<int>(_order);
+        for (int u = _factor.Count - 1; u >= 0; u--)
+            if (!wanted.Contains(_factor.Order[u])) Remove(u);
+        var present = new HashSet<int>(_factor.Order.ToArray());
         foreach (int j in set)
         {
             if (present.Contains(j)) continue;
             if (!Append(state, j))
             {
-                _order.Clear();
-                _rows.Clear();
+                _factor.Clear();
                 _block.Clear();
                 _shift = double.NaN;
                 return false;
@@ -532,70 +530,29 @@ internal sealed class IncrementalCholesky
 
     private bool Append(GramState state, int j)
     {
-        int m = _order.Count;
+        int m = _factor.Count;
         var column = state.Column(j);
         var entries = new double[m + 1];
-        for (int k = 0; k < m; k++) entries[k] = column[_order[k]];
+        for (int k = 0; k < m; k++) entries[k] = column[_factor.Order[k]];
         entries[m] = column[j];
-        var row = new double[m + 1];
-        for (int k = 0; k < m; k++)
-        {
-            var lk = _rows[k];
-            row[k] = (entries[k] - Kernels.Dot(lk.AsSpan(0, k), row.AsSpan(0, k))) / lk[k];
-        }
-        double diagonal = column[j] + _shift * state.Design.FactorOf(j);
-        double d = diagonal - Kernels.Dot(row.AsSpan(0, m), row.AsSpan(0, m));
-        if (!(d > 1e-12 * diagonal)) return false;
-        row[m] = Math.Sqrt(d);
-        _order.Add(j);
-        _rows.Add(row);
+        if (!_factor.Append(j, entries.AsSpan(0, m), column[j] + _shift * state.Design.FactorOf(j), 1e-12)) return false;
         _block.Add(entries);
         return true;
     }
 
-    /// <summary>
-    /// Removes the column at <paramref name="index"/> of <see cref="Order"/>. With L = [L11 0 0; l21ᵀ l22 0; L31 l32 L33],
-    /// the factor of the set without it is [L11 0; L31 L33'] where L33'·L33'ᵀ = L33·L33ᵀ + l32·l32ᵀ: a rank-one update
-    /// by plane rotations, each of which keeps the diagonal positive (an update, never a downdate, so it cannot fail).
-    /// </summary>
+    /// <summary>Removes the column at <paramref name="index"/> of <see cref="Order"/>, and its row and column of the kept block.</summary>
     private void Remove(int index)
     {
-        int m = _order.Count, t = m - index - 1;
-        var w = new double[t];
-        for (int i = 0; i < t; i++)
-        {
-            int row = index + 1 + i;
-            w[i] = _rows[row][index];
-            _rows[row] = Without(_rows[row], index);
-            _block[row] = Without(_block[row], index);
-        }
-        _order.RemoveAt(index);
-        _rows.RemoveAt(index);
+        _factor.Remove(index);
         _block.RemoveAt(index);
-        // Column c of the trailing factor is entry index + c of rows index + c, index + c + 1, ...
-        for (int c = 0; c < t; c++)
+        for (int row = index; row < _block.Count; row++)
         {
-            var diagonalRow = _rows[index + c];
-            double a = diagonalRow[index + c], v = w[c];
-            if (v == 0) continue;
-            double r = Math.Sqrt(a * a + v * v), cos = r / a, sin = v / a;
-            diagonalRow[index + c] = r;
-            for (int i = c + 1; i < t; i++)
-            {
-                var row = _rows[index + i];
-                double l = (row[index + c] + sin * w[i]) / cos;
-                row[index + c] = l;
-                w[i] = cos * w[i] - sin * l;
-            }
+            var old = _block[row];
+            var shorter = new double[old.Length - 1];
+            old.AsSpan(0, index).CopyTo(shorter);
+            old.AsSpan(index + 1).CopyTo(shorter.AsSpan(index));
+            _block[row] = shorter;
         }
-    }
-
-    private static double[] Without(double[] row, int index)
-    {
-        var shorter = new double[row.Length - 1];
-        row.AsSpan(0, index).CopyTo(shorter);
-        row.AsSpan(index + 1).CopyTo(shorter.AsSpan(index));
-        return shorter;
     }
 
     /// <summary>
@@ -637,13 +594,13 @@ internal sealed class IncrementalCholesky
     /// </summary>
     private bool Stationary(Design design, ReadOnlySpan<double> b, double shift, double[] x)
     {
-        int m = _order.Count;
+        int m = _factor.Count;
         double delta = shift - _shift;
         var next = new double[m];
         double previousStep = double.PositiveInfinity;
         for (int iteration = 0; iteration < MaxStationarySteps; iteration++)
         {
-            for (int u = 0; u < m; u++) next[u] = b[u] - delta * design.FactorOf(_order[u]) * x[u];
+            for (int u = 0; u < m; u++) next[u] = b[u] - delta * design.FactorOf(_factor.Order[u]) * x[u];
             Solve(next);
             double step = 0, size = 0;
             for (int u = 0; u < m; u++)
@@ -674,7 +631,7 @@ internal sealed class IncrementalCholesky
 
     private bool Converged(Design design, ReadOnlySpan<double> b, double shift, ReadOnlySpan<double> x, double relative)
     {
-        int m = _order.Count;
+        int m = _factor.Count;
         var ax = new double[m];
         Multiply(design, shift, x, ax);
         double residual = 0, size = 0;
@@ -690,7 +647,7 @@ internal sealed class IncrementalCholesky
     /// <summary>Conjugate gradients preconditioned with the factor, from <paramref name="x"/>, which gets the solution.</summary>
     private bool Conjugate(Design design, ReadOnlySpan<double> b, double shift, double[] x)
     {
-        int m = _order.Count;
+        int m = _factor.Count;
         var rhs = b.ToArray();
         var r = (double[])rhs.Clone();
         var ax = new double[m];
@@ -728,30 +685,15 @@ internal sealed class IncrementalCholesky
     /// </summary>
     private void Multiply(Design design, double shift, ReadOnlySpan<double> x, Span<double> y)
     {
-        int m = _order.Count;
+        int m = _factor.Count;
         for (int u = 0; u < m; u++)
         {
             var row = _block[u].AsSpan(0, u + 1);
-            y[u] = Kernels.Dot(row, x[..(u + 1)]) + shift * design.FactorOf(_order[u]) * x[u];
+            y[u] = Kernels.Dot(row, x[..(u + 1)]) + shift * design.FactorOf(_factor.Order[u]) * x[u];
             Kernels.Axpy(x[u], row[..u], y[..u]);
         }
     }
 
     /// <summary>Solves (G_SS + shift·F)·x = b in place with the factor's own shift, b and x in <see cref="Order"/>.</summary>
-    private void Solve(Span<double> b)
-    {
-        int m = _order.Count;
-        for (int k = 0; k < m; k++)
-        {
-            var lk = _rows[k];
-            b[k] = (b[k] - Kernels.Dot(lk.AsSpan(0, k), b[..k])) / lk[k];
-        }
-        // Backward: column-oriented, so each step is one axpy over the rows above.
-        for (int k = m - 1; k >= 0; k--)
-        {
-            var lk = _rows[k];
-            b[k] /= lk[k];
-            Kernels.Axpy(-b[k], lk.AsSpan(0, k), b[..k]);
-        }
-    }
+    private void Solve(Span<double> b) => _factor.Solve(b);
 }
