@@ -92,6 +92,122 @@ public class ScreeningTests
         Assert.True(skipped > 1000, $"only {skipped} features skipped");
     }
 
+    /// <summary>
+    /// The dual candidate's maximum |x̃_jᵀρ| over all features is taken from the working set's exact maximum and, outside
+    /// it, from the optimality check's bounds on |x̃_jᵀR| widened by ‖x̃_j‖·‖ρ − R‖; only features whose bound reaches
+    /// max(working maximum, nλ) get an exact product. If a skipped feature were above that level the dual point would
+    /// be infeasible and the certificate wrong, so candidates are built to put one outside feature just above it
+    /// (ρ = R plus a step along its column), and others near R (where almost every feature is skipped).
+    /// </summary>
+    [Fact]
+    public void The_dual_candidates_maximum_beyond_the_working_set_sets_the_same_dual_scale_as_the_exact_one()
+    {
+        int n = 60, p = 500;
+        var rows = Rows(13, n, p, 0.1);
+        var design = DesignOf(FeatureMatrix.FromRows(rows).ToSparse(), n);
+        var included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
+        var rng = new Random(17);
+        var references = new CoordinateDescent.GradientReferences(n, p);
+        var dual = new CoordinateDescent.DualExtrapolation(n);
+        var beta = new double[p];
+        var v = new double[p];
+        var r = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        var line = Enumerable.Range(0, n).Select(_ => 0.02 * RandomData.Gaussian(rng)).ToArray();
+        var column = new double[n];
+        int lifted = 0, found = 0, skippedEverywhere = 0;
+        for (int step = 0; step < 80; step++)
+        {
+            for (int i = 0; i < n; i++) r[i] += step % 4 == 0 ? 0.05 * RandomData.Gaussian(rng) : line[i];
+            var residual = new Residual(design, r, beta);
+            double top = included.Max(j => Math.Abs(residual.Dot(j)));
+            double nl1 = (0.6 + 0.3 * rng.NextDouble()) * top;
+            references.Check(design, residual, beta, nl1, v);
+            var bounds = references.Bounds;
+            foreach (int j in included)
+                Assert.True(Math.Abs(residual.Dot(j)) <= bounds[j], $"step {step}: bound {bounds[j]:R} below |x̃ᵀR| {Math.Abs(residual.Dot(j)):R} of feature {j}");
+            // Working: the features above the threshold (as after a check with no violators outside) and a random third.
+            var inWorking = new bool[p];
+            foreach (int j in included)
+                inWorking[j] = Math.Abs(residual.Dot(j)) >= nl1 || rng.NextDouble() < 0.3;
+            var working = included.Where(j => inWorking[j]).ToArray();
+            var outside = included.Where(j => !inWorking[j]).ToArray();
+            for (int trial = 0; trial < 4; trial++)
+            {
+                var rho = r.ToArray();
+                if (trial == 0)
+                {
+                    for (int i = 0; i < n; i++) rho[i] += 1e-9 * RandomData.Gaussian(rng);
+                }
+                else
+                {
+                    // Lift one outside feature just past the working maximum and nλ: it must be found and computed.
+                    int k = outside[rng.Next(outside.Length)];
+                    design.Transformed(k, column);
+                    double norm2 = column.Sum(c => c * c);
+                    double level = Math.Max(working.Max(j => Math.Abs(design.Dot(j, r))), nl1) * (1 + 0.01 * trial);
+                    double now = design.Dot(k, r);
+                    double t = (Math.Sign(now == 0 ? 1 : now) * level - now) / norm2;
+                    for (int i = 0; i < n; i++) rho[i] += t * column[i];
+                    lifted++;
+                }
+                double workingLargest = dual.Largest(design, rho, working);
+                double largest = dual.LargestBeyond(design, residual, rho, workingLargest, nl1, included, inWorking, bounds);
+                double exact = included.Max(j => Math.Abs(design.Dot(j, rho)));
+                Assert.Equal(Math.Max(exact, nl1), Math.Max(largest, nl1));
+                if (exact > Math.Max(workingLargest, nl1)) found++;
+                else if (largest == workingLargest) skippedEverywhere++;
+            }
+        }
+        // Both kinds of candidate happened: outside features above the level (found), and all skipped near R.
+        Assert.True(found > 100, $"only {found} lifted features were above the level (of {lifted})");
+        Assert.True(skippedEverywhere > 40, $"only {skippedEverywhere} candidates skipped every outside feature");
+    }
+
+    /// <summary>The fused pass over the working columns gives the same gradient and candidate maximum on one core as on all.</summary>
+    [Fact]
+    public void The_working_pass_is_identical_with_one_thread_and_with_all()
+    {
+        // Large enough to split: 8,192 columns of 150 entries (1.2M in all, over the parallel threshold).
+        int n = 2000, p = 8192, perColumn = 150;
+        var rng = new Random(23);
+        var starts = new int[p + 1];
+        var rowIndices = new int[p * perColumn];
+        var values = new double[p * perColumn];
+        for (int j = 0; j < p; j++)
+        {
+            starts[j + 1] = (j + 1) * perColumn;
+            var chosen = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(perColumn).Order().ToArray();
+            for (int k = 0; k < perColumn; k++)
+            {
+                rowIndices[j * perColumn + k] = chosen[k];
+                values[j * perColumn + k] = RandomData.Gaussian(rng);
+            }
+        }
+        var design = DesignOf(FeatureMatrix.FromCsc(starts, rowIndices, values, n, p), n);
+        var beta = new double[p];
+        for (int j = 0; j < p; j += 7) beta[j] = 0.01 * RandomData.Gaussian(rng);
+        var residual = new Residual(design, Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray(), beta);
+        var rho = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        var working = Enumerable.Range(0, p).Where(j => j % 5 != 0).ToArray();
+        var all = new double[p];
+        double allLargest = CoordinateDescent.WorkingPass(design, residual, working, all, rho);
+        var one = new double[p];
+        double oneLargest;
+        CoordinateDescent.MaxParallelism = 1;
+        try
+        {
+            oneLargest = CoordinateDescent.WorkingPass(design, residual, working, one, rho);
+        }
+        finally
+        {
+            CoordinateDescent.MaxParallelism = null;
+        }
+        Assert.Equal(all, one);
+        Assert.Equal(allLargest, oneLargest);
+        foreach (int j in working) Assert.Equal(residual.Dot(j), all[j]);
+        Assert.Equal(working.Max(j => Math.Abs(design.Dot(j, rho))), allLargest);
+    }
+
     /// <summary>Wide paths, dense and sparse, down to 1e-3·λmax: every feature meets the KKT conditions at every λ.</summary>
     [Theory]
     [InlineData(false, false)]
