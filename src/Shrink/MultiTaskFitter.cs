@@ -90,18 +90,26 @@ internal static class MultiTaskFitter
     public static double LambdaMax(MultiTaskProblem problem, FitOptions options) =>
         problem.MaxGroupCorrelation() / Canonical(problem, options, 1).L1;
 
+    /// <param name="lambdaMax">The problem's <see cref="LambdaMax"/> when the caller has it (a path), else NaN.</param>
     public static MultiTaskModel FitAt(MultiTaskProblem problem, IReadOnlyList<string> names, IReadOnlyList<string> targets, FitOptions options,
-        double lambda, double[] beta, out double residualSquared)
+        double lambda, double[] beta, out double residualSquared, double lambdaMax = double.NaN)
     {
         int n = problem.N, p = problem.P, k = problem.K;
         var penalty = Canonical(problem, options, lambda);
         double gapTolerance = options.Tolerance * problem.NullObjective;
-        CoordinateDescent.Outcome outcome;
+        CoordinateDescent.Outcome outcome = new(0, true, 0);
         var v = new double[p * k];
         string solver = SolverName;
+        if (double.IsNaN(lambdaMax)) lambdaMax = LambdaMax(problem, options);
+        // At or above λmax every coefficient is 0 by definition. The solver's group gradients are summed in another order
+        // than λmax's (which depends on the vector width the machine has), so at λmax itself a group could otherwise
+        // enter by a rounding error: 1e-17 where the answer is 0.
+        bool zero = lambda >= lambdaMax;
+        if (zero) Array.Clear(beta);
         if (problem.UseGram)
         {
-            outcome = GroupGramDescent.Solve(problem.Gram, penalty.L1, penalty.L2, problem.Design.Factor, gapTolerance, options.MaxIterations, beta, problem.Memory);
+            if (!zero)
+                outcome = GroupGramDescent.Solve(problem.Gram, penalty.L1, penalty.L2, problem.Design.Factor, gapTolerance, options.MaxIterations, beta, problem.Memory);
             // The certificate from the covariance form, recomputed from scratch: H = X̃ᵀỸ − X̃ᵀX̃·B.
             GroupGramDescent.Gradient(problem.Gram, beta, v);
             residualSquared = GroupGramDescent.ResidualSquared(problem.Gram, v, beta);
@@ -109,7 +117,8 @@ internal static class MultiTaskFitter
         }
         else
         {
-            outcome = GroupDescent.Solve(problem.Design, problem.Y, k, penalty.L1, penalty.L2, problem.Design.Factor, gapTolerance, options.MaxIterations, beta, problem.Memory);
+            if (!zero)
+                outcome = GroupDescent.Solve(problem.Design, problem.Y, k, penalty.L1, penalty.L2, problem.Design.Factor, gapTolerance, options.MaxIterations, beta, problem.Memory);
             // The certificate, from a residual recomputed from scratch.
             var residual = new GroupResidual(problem.Design, problem.Y, k, beta);
             residual.Gradient(v);
@@ -161,9 +170,10 @@ internal static class MultiTaskFitter
         var rss = new double[grid.Length];
         if (grid.FirstOrDefault(l => !(l > 0)) is var bad && grid.Any(l => !(l > 0)))
             throw Throw.Error($"'lambdas' must be > 0 for the multi-task lasso (λ = 0 is least squares, which fits each target on its own); got {Throw.Format(bad)}");
+        double lambdaMax = LambdaMax(problem, fit);
         for (int s = 0; s < grid.Length; s++)
         {
-            models[s] = FitAt(problem, names, targets, fit, grid[s], beta, out rss[s]);
+            models[s] = FitAt(problem, names, targets, fit, grid[s], beta, out rss[s], lambdaMax);
             stepDone?.Invoke();
         }
         double tss = Kernels.Dot(problem.Y, problem.Y);
