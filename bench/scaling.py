@@ -19,7 +19,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAMILIES = {
     "n": {"label": "dense, p = 1,000, n varies", "axis": "n", "eps": 1e-3, "sizes": [(n, 1000) for n in (2500, 5000, 10000, 20000, 40000)]},
-    "p": {"label": "dense, n = 10,000, p varies", "axis": "p", "eps": 1e-3, "sizes": [(10000, p) for p in (250, 500, 1000, 2000)]},
+    "p": {"label": "dense, n = 10,000, p varies", "axis": "p", "eps": 1e-3, "sizes": [(10000, p) for p in (250, 500, 1000, 2000, 4000)]},
     "wide": {"label": "wide, n = 200, p varies", "axis": "p", "eps": 1e-2, "sizes": [(200, p) for p in (5000, 10000, 20000, 40000)]},
 }
 
