@@ -292,14 +292,25 @@ internal static class CoordinateDescent
     private static double RestrictedGap(Design design, int[] working, double[] v, ReadOnlySpan<double> beta, double residualSquared, double l1, double l2)
     {
         if (design.Shaped) return DualityGap.Compute(v, beta, residualSquared, design.N, l1, l2, design);
-        var vw = new double[working.Length];
-        var bw = new double[working.Length];
-        for (int a = 0; a < working.Length; a++)
+        // Rented: late on the sparse path the working set holds 10,000+ features and this runs every round, so fresh
+        // arrays came to megabytes the collector seldom got round to, all of it resident until the peak.
+        int m = working.Length;
+        var pool = System.Buffers.ArrayPool<double>.Shared;
+        double[] vw = pool.Rent(m), bw = pool.Rent(m);
+        try
         {
-            vw[a] = v[working[a]];
-            bw[a] = beta[working[a]];
+            for (int a = 0; a < m; a++)
+            {
+                vw[a] = v[working[a]];
+                bw[a] = beta[working[a]];
+            }
+            return DualityGap.Compute(vw.AsSpan(0, m), bw.AsSpan(0, m), residualSquared, design.N, l1, l2);
         }
-        return DualityGap.Compute(vw, bw, residualSquared, design.N, l1, l2);
+        finally
+        {
+            pool.Return(vw);
+            pool.Return(bw);
+        }
     }
 
     /// <summary>
