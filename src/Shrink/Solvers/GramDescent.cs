@@ -545,13 +545,11 @@ internal sealed class IncrementalCholesky(int p)
     {
         _factor.Remove(index);
         _block.RemoveAt(index);
+        // Later rows close the gap in place; their last entry goes stale, and every reader takes only the first u + 1.
         for (int row = index; row < _block.Count; row++)
         {
-            var old = _block[row];
-            var shorter = new double[old.Length - 1];
-            old.AsSpan(0, index).CopyTo(shorter);
-            old.AsSpan(index + 1).CopyTo(shorter.AsSpan(index));
-            _block[row] = shorter;
+            var entries = _block[row];
+            entries.AsSpan(index + 1).CopyTo(entries.AsSpan(index));
         }
     }
 
@@ -570,19 +568,14 @@ internal sealed class IncrementalCholesky(int p)
         }
         var x = start.ToArray();
         LastMethod = "stationary";
-        if (!Stationary(state.Design, b, shift, x)) start.CopyTo(x);
-        else
+        if (!Stationary(state.Design, b, shift, x))
         {
-            x.CopyTo(b);
-            return true;
+            LastMethod = "conjugate gradients";
+            start.CopyTo(x);
+            if (!Conjugate(state.Design, b, shift, x)) return false;
         }
-        LastMethod = "conjugate gradients";
-        if (Conjugate(state.Design, b, shift, x))
-        {
-            x.CopyTo(b);
-            return true;
-        }
-        return false;
+        x.CopyTo(b);
+        return true;
     }
 
     /// <summary>
