@@ -163,6 +163,137 @@ public class ScreeningTests
         Assert.True(skippedEverywhere > 40, $"only {skippedEverywhere} candidates skipped every outside feature");
     }
 
+    /// <summary>
+    /// One check, all of its inputs in play: an odd number of features (the vectorized screen's scalar tail), an excluded
+    /// column, penalty factors (0: always computed, 2: a higher threshold), non-zero coefficients, and the working
+    /// set's exact values handed in. Every value is exact where computed or known, every stand-in is within its bound and
+    /// below its threshold, every bound holds, and the list of computed features is exactly the features whose products
+    /// the check took (known ones are not among them, and they are not counted).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_check_computes_what_its_bounds_cannot_clear_and_takes_the_working_sets_values(bool sparse)
+    {
+        int n = 40, p = 403;
+        var rows = Rows(29, n, p, sparse ? 0.15 : 1);
+        var names = Enumerable.Range(1, p).Select(j => $"x{j}").ToArray();
+        var x = FeatureMatrix.FromRows(rows);
+        var options = new FitOptions
+        {
+            FitIntercept = false,
+            Standardize = false,
+            PenaltyFactors = new Dictionary<string, double> { [names[10]] = 0, [names[11]] = 2, [names[p - 1]] = 2 },
+            Exclude = [names[p - 3]],
+        };
+        var design = Problem.Build(new Dataset(sparse ? x.ToSparse() : x, new double[n], names), options).Design;
+        Assert.True(design.Excluded[p - 3]);
+        var rng = new Random(31);
+        var references = new CoordinateDescent.GradientReferences(n, p);
+        var beta = new double[p];
+        beta[20] = 0.3;
+        beta[p - 2] = -0.1;
+        var v = new double[p];
+        var exact = new double[p];
+        var r = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        var line = Enumerable.Range(0, n).Select(_ => 0.02 * RandomData.Gaussian(rng)).ToArray();
+        long skipped = 0, taken = 0;
+        for (int step = 0; step < 40; step++)
+        {
+            for (int i = 0; i < n; i++) r[i] += step % 5 == 4 ? 0.1 * RandomData.Gaussian(rng) : line[i];
+            var residual = new Residual(design, r, beta);
+            for (int j = 0; j < p; j++) exact[j] = design.Excluded[j] ? 0 : residual.Dot(j);
+            double nl1 = (0.5 + 0.4 * rng.NextDouble()) * exact.Max(Math.Abs);
+            // The working set: the non-zero coefficients, features near their thresholds, and a few others.
+            var inWorking = new bool[p];
+            for (int j = 0; j < p; j++)
+                inWorking[j] = !design.Excluded[j] && (beta[j] != 0 || Math.Abs(exact[j]) > 0.8 * nl1 * design.FactorOf(j) || rng.NextDouble() < 0.05);
+            var working = Enumerable.Range(0, p).Where(j => inWorking[j]).ToArray();
+            var restricted = new double[p];
+            foreach (int j in working) restricted[j] = exact[j];
+            bool hand = step % 3 != 0;
+            long before = references.Columns;
+            references.Check(design, residual, beta, nl1, v, hand ? (working, inWorking, restricted) : null);
+            var computed = references.Computed.ToArray();
+            Assert.Equal(references.Columns - before, computed.Length);
+            Assert.Equal(computed.Order(), computed);
+            var listed = new bool[p];
+            foreach (int j in computed) listed[j] = true;
+            var bounds = references.Bounds;
+            for (int j = 0; j < p; j++)
+            {
+                if (design.Excluded[j])
+                {
+                    Assert.False(listed[j]);
+                    Assert.Equal(0, v[j]);
+                    continue;
+                }
+                Assert.True(Math.Abs(exact[j]) <= bounds[j], $"step {step}: bound {bounds[j]:R} below |x̃ᵀR| {Math.Abs(exact[j]):R} of feature {j}");
+                if (hand && inWorking[j])
+                {
+                    Assert.False(listed[j], $"step {step}: working feature {j} was computed again");
+                    Assert.Equal(exact[j], v[j]);
+                    taken++;
+                    continue;
+                }
+                if (listed[j])
+                {
+                    Assert.Equal(exact[j], v[j]);
+                    continue;
+                }
+                // Not computed: a coefficient at 0 whose bound clears its (positive) threshold, the stand-in within it.
+                skipped++;
+                double threshold = nl1 * design.FactorOf(j);
+                Assert.True(beta[j] == 0 && threshold > 0, $"step {step}: feature {j} (β {beta[j]}, factor {design.FactorOf(j)}) was not computed");
+                Assert.True(bounds[j] < threshold, $"step {step}: feature {j} skipped with bound {bounds[j]:R} ≥ {threshold:R}");
+                Assert.True(Math.Abs(v[j]) <= bounds[j], $"step {step}: stand-in {v[j]:R} beyond the bound {bounds[j]:R} of feature {j}");
+            }
+        }
+        Assert.True(skipped > 4000, $"only {skipped} features skipped");
+        Assert.True(taken > 100, $"only {taken} working values taken");
+    }
+
+    /// <summary>
+    /// The previous check's bounds, widened by how far the residual moved, clear features the span cannot: after a jump to
+    /// a residual far from the only full pass, the span's bound is ‖x̃_j‖ times most of ‖R‖, and the threshold is set so
+    /// that it fails for the 5% of features with the largest norms (too few for a full pass). Their exact values are far
+    /// below the threshold, so after small steps the last check's bounds clear them where the span still cannot.
+    /// </summary>
+    [Fact]
+    public void The_last_checks_bounds_clear_features_after_a_small_step()
+    {
+        int n = 50, p = 300;
+        var design = DesignOf(FeatureMatrix.FromRows(Rows(37, n, p, 1)), n);
+        var rng = new Random(41);
+        var references = new CoordinateDescent.GradientReferences(n, p);
+        var beta = new double[p];
+        var v = new double[p];
+        var first = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        var firstResidual = new Residual(design, first, beta);
+        references.Check(design, firstResidual, beta, 10 * Enumerable.Range(0, p).Max(j => Math.Abs(firstResidual.Dot(j))), v);
+        var r = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        // The remainder of r off the span of the first residual, and the threshold the span's bound fails for 5% of features.
+        double along = r.Zip(first, (a, b) => a * b).Sum() / first.Sum(a => a * a);
+        double remainder = Math.Sqrt(r.Select((a, i) => (a - along * first[i]) * (a - along * first[i])).Sum());
+        var spanBounds = Enumerable.Range(0, p).Select(j => Math.Sqrt(n * design.NormSquaredOverN[j]) * remainder).Order().ToArray();
+        double nl1 = spanBounds[p * 95 / 100];
+        var computedAt = new List<long>();
+        for (int step = 0; step < 6; step++)
+        {
+            if (step > 0)
+                for (int i = 0; i < n; i++) r[i] += 1e-6 * RandomData.Gaussian(rng);
+            var residual = new Residual(design, r, beta);
+            var exact = Enumerable.Range(0, p).Select(j => residual.Dot(j)).ToArray();
+            Assert.True(exact.Max(Math.Abs) < 0.5 * nl1);
+            long before = references.Columns;
+            references.Check(design, residual, beta, nl1, v);
+            computedAt.Add(references.Columns - before);
+            for (int j = 0; j < p; j++) Assert.True(Math.Abs(exact[j]) <= references.Bounds[j]);
+        }
+        Assert.InRange(computedAt[0], 5, p / 8 - 1);
+        Assert.All(computedAt.Skip(1), count => Assert.Equal(0, count));
+    }
+
     /// <summary>The fused pass over the working columns gives the same gradient and candidate maximum on one core as on all.</summary>
     [Fact]
     public void The_working_pass_is_identical_with_one_thread_and_with_all()

@@ -78,7 +78,10 @@ internal sealed class Design
     /// <summary>Column j of a dense design.</summary>
     public ReadOnlySpan<double> Column(int j) => X.AsSpan(j * N, N);
 
-    public int IncludedCount => Excluded.Count(e => !e);
+    /// <summary>Features that are variables (counted once: a path asks at every λ, and on wide data a count is a scan of p).</summary>
+    public int IncludedCount => _includedCount >= 0 ? _includedCount : _includedCount = Excluded.Count(e => !e);
+
+    private int _includedCount = -1;
 
     public double FactorOf(int j) => Factor is null ? 1 : Factor[j];
 
