@@ -290,7 +290,7 @@ public class ScreeningTests
             computedAt.Add(references.Columns - before);
             for (int j = 0; j < p; j++) Assert.True(Math.Abs(exact[j]) <= references.Bounds[j]);
         }
-        Assert.InRange(computedAt[0], 5, p / 8 - 1);
+        Assert.InRange(computedAt[0], 5, p / 12 - 1);
         Assert.All(computedAt.Skip(1), count => Assert.Equal(0, count));
     }
 
