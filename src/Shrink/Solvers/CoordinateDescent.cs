@@ -491,6 +491,7 @@ internal static class CoordinateDescent
             if (Vector.IsHardwareAccelerated && p >= Vector<double>.Count)
             {
                 int w = Vector<double>.Count;
+                uint lanes = (1u << w) - 1;
                 Vector<double> vc0 = new(c0), vc1 = new(c1), vc2 = new(c2), vn = new(n), ve = new(remainder), vd = new(moved), vt = new(threshold), tiny = new(1e-13);
                 for (; j <= p - w; j += w)
                 {
@@ -502,15 +503,19 @@ internal static class CoordinateDescent
                     // The combination's own rounding, so that cancelling terms cannot hide a violation.
                     var magnitude = Vector.Abs(t0) + Vector.Abs(t1) + Vector.Abs(t2);
                     var norm = Vector.SquareRoot(vn * new Vector<double>(squares, j));
-                    var bound = Vector.Min(Vector.Abs(combined) + tiny * magnitude + norm * ve, new Vector<double>(current, j) + norm * vd);
+                    // (Every value here is finite: the plain minimum and maximum instructions serve.)
+                    var bound = Vector.MinNative(Vector.Abs(combined) + tiny * magnitude + norm * ve, new Vector<double>(current, j) + norm * vd);
                     var limit = factor is null ? vt : vt * new Vector<double>(factor, j);
                     // Any stand-in within the bound serves the gap; the estimate is the best guess for the next strong rule.
-                    Vector.Min(Vector.Max(combined, -bound), bound).CopyTo(v, j);
+                    Vector.MinNative(Vector.MaxNative(combined, -bound), bound).CopyTo(v, j);
                     bound.CopyTo(current, j);
                     var cleared = Vector.LessThan(bound, limit) & Vector.Equals(new Vector<double>(beta.Slice(j, w)), Vector<double>.Zero);
-                    if (Vector.EqualsAll(cleared, new Vector<long>(-1))) continue;
-                    for (int k = 0; k < w; k++)
-                        if (cleared[k] == 0 && !design.Excluded[j + k] && (known is null || !known[j + k])) Add(ref count, j + k);
+                    uint open = ~Lanes(cleared) & lanes;
+                    for (; open != 0; open &= open - 1)
+                    {
+                        int k = j + BitOperations.TrailingZeroCount(open);
+                        if (!design.Excluded[k] && (known is null || !known[k])) Add(ref count, k);
+                    }
                 }
             }
             for (; j < p; j++)
@@ -525,6 +530,17 @@ internal static class CoordinateDescent
                 if (!cleared && !design.Excluded[j] && (known is null || !known[j])) Add(ref count, j);
             }
             return count;
+        }
+
+        /// <summary>Bit k set where lane k of the mask is (all ones).</summary>
+        private static uint Lanes(Vector<long> mask)
+        {
+            if (Vector<long>.Count == 4) return System.Runtime.Intrinsics.Vector256.ExtractMostSignificantBits(System.Runtime.Intrinsics.Vector256.AsVector256(mask));
+            if (Vector<long>.Count == 8) return (uint)System.Runtime.Intrinsics.Vector512.ExtractMostSignificantBits(System.Runtime.Intrinsics.Vector512.AsVector512(mask)) & 0xFF;
+            uint bits = 0;
+            for (int k = 0; k < Vector<long>.Count; k++)
+                if (mask[k] != 0) bits |= 1u << k;
+            return bits;
         }
 
         /// <summary>
