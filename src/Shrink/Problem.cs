@@ -138,6 +138,9 @@ internal sealed partial class Problem
             normSq[j] = excluded[j] ? 0 : norm;
         }
 
+        // Column sums only serve the centring terms: without a centre they would be a p-vector held for nothing.
+        if (weightedSum is not null && Array.TrueForAll(center, c => c == 0)) weightedSum = null;
+
         var y = new double[n];
         if (rows is null) data.TargetSpan.CopyTo(y);
         else Gather(data.TargetSpan, rows, y);

@@ -109,6 +109,8 @@ public class SparseTests
                     var dense = Problem.Build(new Dataset(FeatureMatrix.FromRows(x), y, weights: w), options);
                     var sparse = Problem.Build(new Dataset(SparseData.Sparse(x), y, weights: w), options);
                     Assert.Equal(dense.Design.Excluded, sparse.Design.Excluded);
+                    // Column sums serve the centring terms only (and the products below must not need them without).
+                    Assert.Equal(intercept, sparse.Design.WeightedSum is not null);
                     for (int j = 0; j < 12; j++)
                     {
                         Assert.Equal(dense.Design.Center[j], sparse.Design.Center[j], 1e-12);

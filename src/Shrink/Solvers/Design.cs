@@ -23,7 +23,7 @@ internal sealed class Design
 
     /// <summary>
     /// Σ_i w_i·x_ij over the raw column (sparse only): with it the centring term of every product is one scalar, so
-    /// a sparse column is never centred element by element.
+    /// a sparse column is never centred element by element. Null when no column has a centre (then no term needs it).
     /// </summary>
     public double[]? WeightedSum { get; init; }
 
