@@ -1031,27 +1031,29 @@ internal static class CoordinateDescent
         {
             Add(design, yc, columns);
             int m = columns.Length, n = design.N;
-            var factor = _factor ??= new UpdatableCholesky(p);
+            // The factor knows its columns by cache slot (below Capacity), not by feature: no p-sized maps beside it on
+            // a 100,000-feature path. Slots are stable until Keep moves them, which clears it.
+            var factor = _factor ??= new UpdatableCholesky(Capacity);
             if (!l2.Equals(_factorL2))
             {
                 factor.Clear();
                 _factorL2 = l2;
             }
             // Columns that left go first (from the back, where removing is cheapest), then those that joined.
-            var wanted = _wanted ??= new bool[p];
-            foreach (int j in columns) wanted[j] = true;
+            var wanted = _wanted ??= new bool[Capacity];
+            foreach (int j in columns) wanted[_slot[j]] = true;
             for (int k = factor.Count - 1; k >= 0; k--)
                 if (!wanted[factor.Order[k]]) factor.Remove(k);
-            foreach (int j in columns) wanted[j] = false;
+            foreach (int j in columns) wanted[_slot[j]] = false;
             if (_entries2 is null || _entries2.Length < m) _entries2 = new double[Math.Max(m, 2 * (_entries2?.Length ?? 0))];
             foreach (int j in columns)
             {
-                if (factor.PositionOf(j) >= 0) continue;
                 int slot = _slot[j];
+                if (factor.PositionOf(slot) >= 0) continue;
                 var order = factor.Order;
-                for (int k = 0; k < order.Length; k++) _entries2[k] = Entry(slot, _slot[order[k]]);
+                for (int k = 0; k < order.Length; k++) _entries2[k] = Entry(slot, order[k]);
                 double diagonal = Entry(slot, slot) + n * l2 * design.FactorOf(j);
-                if (!factor.Append(j, _entries2, diagonal, 1e-12))
+                if (!factor.Append(slot, _entries2, diagonal, 1e-12))
                 {
                     // A dependent column: the block is singular. Start afresh next time, as a fresh factor would.
                     factor.Clear();
@@ -1059,9 +1061,9 @@ internal static class CoordinateDescent
                 }
             }
             var right = _right is { } r && r.Length >= m ? r : _right = new double[Math.Max(m, 2 * (_right?.Length ?? 0))];
-            for (int a = 0; a < m; a++) right[factor.PositionOf(columns[a])] = _xty[_slot[columns[a]]] - shift[a];
+            for (int a = 0; a < m; a++) right[factor.PositionOf(_slot[columns[a]])] = _xty[_slot[columns[a]]] - shift[a];
             factor.Solve(right.AsSpan(0, m));
-            for (int a = 0; a < m; a++) solution[a] = right[factor.PositionOf(columns[a])];
+            for (int a = 0; a < m; a++) solution[a] = right[factor.PositionOf(_slot[columns[a]])];
             return true;
         }
 
@@ -1105,6 +1107,8 @@ internal static class CoordinateDescent
             }
             foreach (int j in _columns) _slot[j] = -1;
             _columns.Clear();
+            // The factor's columns are slots, which move now.
+            _factor?.Clear();
             for (int a = 0; a < kept.Length; a++)
             {
                 _slot[kept[a]] = a;
