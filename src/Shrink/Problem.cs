@@ -107,8 +107,9 @@ internal sealed partial class Problem
             w = given.Select(v => v * n / total).ToArray();
             root = w.Select(Math.Sqrt).ToArray();
         }
-        var center = new double[p];
-        var scale = new double[p];
+        // Without an intercept every centre is 0, without standardization every scale 1: nothing to store then.
+        var center = fitIntercept ? new double[p] : null;
+        var scale = standardize ? new double[p] : null;
         var normSq = new double[p];
         var excluded = new bool[p];
         var deviations = new double[n];
@@ -120,8 +121,8 @@ internal sealed partial class Problem
             {
                 var stats = SparseColumn(x, j, w, positiveRows, n, fitIntercept, standardize);
                 weightedSum![j] = stats.WeightedSum;
-                center[j] = stats.Center;
-                scale[j] = stats.Scale;
+                if (center is not null) center[j] = stats.Center;
+                if (scale is not null) scale[j] = stats.Scale;
                 excluded[j] = stats.Excluded;
                 normSq[j] = stats.Excluded ? 0 : stats.NormSquaredOverN;
                 continue;
@@ -130,16 +131,17 @@ internal sealed partial class Problem
             double mean = w is null ? Kernels.Sum(column) / n : Kernels.Dot(column, w) / n;
             double sd = Math.Sqrt(WeightedSquaredDeviations(column, mean, w, deviations) / n);
             bool constant = w is null ? Kernels.IsConstant(column) : IsConstantWhereWeighted(column, w);
-            center[j] = fitIntercept ? mean : 0;
-            scale[j] = standardize && !constant ? sd : 1;
+            double c = fitIntercept ? mean : 0, s = standardize && !constant ? sd : 1;
+            if (center is not null) center[j] = c;
+            if (scale is not null) scale[j] = s;
             // With an intercept or standardization a constant column carries nothing (and has no scale): not a variable.
-            double norm = WeightedSquaredDeviations(column, center[j], w, deviations) / (n * scale[j] * scale[j]);
+            double norm = WeightedSquaredDeviations(column, c, w, deviations) / (n * s * s);
             excluded[j] = ((fitIntercept || standardize) && constant) || norm == 0;
             normSq[j] = excluded[j] ? 0 : norm;
         }
 
         // Column sums only serve the centring terms: without a centre they would be a p-vector held for nothing.
-        if (weightedSum is not null && Array.TrueForAll(center, c => c == 0)) weightedSum = null;
+        if (weightedSum is not null && (center is null || Array.TrueForAll(center, c => c == 0))) weightedSum = null;
 
         var y = new double[n];
         if (rows is null) data.TargetSpan.CopyTo(y);
@@ -156,7 +158,7 @@ internal sealed partial class Problem
         }
 
         var dataExcluded = (bool[])excluded.Clone();
-        var (factor, reported, lower, upper) = FeatureControls(data.FeatureNames, options, scale, excluded);
+        var (factor, reported, lower, upper) = FeatureControls(data.FeatureNames, options, scale ?? ColumnValues.Constant(1, p), excluded);
         var originalLower = lower is null ? null : OriginalBounds(data.FeatureNames, options, false);
         var originalUpper = upper is null ? null : OriginalBounds(data.FeatureNames, options, true);
         var names = data.FeatureNames;
@@ -174,7 +176,7 @@ internal sealed partial class Problem
             Design = new Design
             {
                 X = values, ColumnStarts = x.ColumnStarts, RowIndices = x.RowIndices, WeightedSum = weightedSum,
-                N = n, P = p, Center = center, Scale = scale, NormSquaredOverN = normSq, Excluded = excluded,
+                N = n, P = p, Center = center ?? ColumnValues.Constant(0, p), Scale = scale ?? ColumnValues.Constant(1, p), NormSquaredOverN = normSq, Excluded = excluded,
                 Root = root, Factor = factor, Lower = lower, Upper = upper,
             },
             CenteredTarget = yc,
@@ -295,7 +297,7 @@ internal sealed partial class Problem
     /// columns, excluded ones counted as 1 (glmnet's rule, so that excluding a feature does not move the others'
     /// penalty); bounds are moved to the standardized scale, b̃ = b·scale.
     /// </summary>
-    private static (double[]? Factor, double[]? Reported, double[]? Lower, double[]? Upper) FeatureControls(IReadOnlyList<string> names, FitOptions options, double[] scale,
+    private static (double[]? Factor, double[]? Reported, double[]? Lower, double[]? Upper) FeatureControls(IReadOnlyList<string> names, FitOptions options, ColumnValues scale,
         bool[] excluded)
     {
         int p = names.Count;

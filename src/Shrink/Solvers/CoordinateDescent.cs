@@ -1267,7 +1267,9 @@ internal sealed class Residual
         ref int rows = ref MemoryMarshal.GetArrayDataReference(d.RowIndices!);
         ref double values = ref MemoryMarshal.GetArrayDataReference(d.X);
         ref double r = ref MemoryMarshal.GetArrayDataReference(_r);
-        double[] center = d.Center, scale = d.Scale, norms = d.NormSquaredOverN;
+        var center = d.Center;
+        var scale = d.Scale;
+        double[] norms = d.NormSquaredOverN;
         // (Without centres σ stays 0 and Σ√w·r is never read: there are no column sums to keep it with.)
         double[]? sums = d.WeightedSum;
         double total = 0;
