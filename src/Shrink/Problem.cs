@@ -112,32 +112,52 @@ internal sealed partial class Problem
         var scale = standardize ? new double[p] : null;
         var normSq = new double[p];
         var excluded = new bool[p];
-        var deviations = new double[n];
-        double[]? weightedSum = x.IsSparse ? new double[p] : null;
+        // Column sums serve the centring terms only (see Design.WeightedSum).
+        double[]? weightedSum = x.IsSparse && fitIntercept ? new double[p] : null;
         int positiveRows = w is null ? n : w.Count(v => v > 0);
-        for (int j = 0; j < p; j++)
+        void Statistics(int j, double[] deviations)
         {
             if (x.IsSparse)
             {
                 var stats = SparseColumn(x, j, w, positiveRows, n, fitIntercept, standardize);
-                weightedSum![j] = stats.WeightedSum;
+                if (weightedSum is not null) weightedSum[j] = stats.WeightedSum;
                 if (center is not null) center[j] = stats.Center;
                 if (scale is not null) scale[j] = stats.Scale;
                 excluded[j] = stats.Excluded;
                 normSq[j] = stats.Excluded ? 0 : stats.NormSquaredOverN;
-                continue;
+                return;
             }
             var column = Column(j);
-            double mean = w is null ? Kernels.Sum(column) / n : Kernels.Dot(column, w) / n;
-            double sd = Math.Sqrt(WeightedSquaredDeviations(column, mean, w, deviations) / n);
-            bool constant = w is null ? Kernels.IsConstant(column) : IsConstantWhereWeighted(column, w);
+            // Only the passes the options need: without an intercept or standardization, one (Σx²); with an intercept,
+            // the deviations from the mean serve both the scale and the norm. The sums are the same either way.
+            bool centred = fitIntercept || standardize;
+            double mean = !centred ? 0 : w is null ? Kernels.Sum(column) / n : Kernels.Dot(column, w) / n;
+            double fromMean = centred ? WeightedSquaredDeviations(column, mean, w, deviations) : double.NaN;
+            double sd = Math.Sqrt(fromMean / n);
+            bool constant = centred && (w is null ? Kernels.IsConstant(column) : IsConstantWhereWeighted(column, w));
             double c = fitIntercept ? mean : 0, s = standardize && !constant ? sd : 1;
             if (center is not null) center[j] = c;
             if (scale is not null) scale[j] = s;
             // With an intercept or standardization a constant column carries nothing (and has no scale): not a variable.
-            double norm = WeightedSquaredDeviations(column, c, w, deviations) / (n * s * s);
-            excluded[j] = ((fitIntercept || standardize) && constant) || norm == 0;
+            double squares = fitIntercept ? fromMean : WeightedSquaredDeviations(column, c, w, deviations);
+            double norm = squares / (n * s * s);
+            excluded[j] = (centred && constant) || norm == 0;
             normSq[j] = excluded[j] ? 0 : norm;
+        }
+        // Each column's statistics are its own computation whoever makes them, so the cores share the columns (a pass
+        // over the data before the first λ; on the dense anchor 80 MB). Rows gathered into one buffer stay serial.
+        if (rows is null && (x.IsSparse ? x.StoredCount : (long)n * p) >= 1_000_000)
+        {
+            System.Threading.Tasks.Parallel.For(0, (p + 63) / 64, Solvers.CoordinateDescent.Threads, () => w is null ? [] : new double[n], (b, _, scratch) =>
+            {
+                for (int j = b * 64, end = Math.Min(p, j + 64); j < end; j++) Statistics(j, scratch);
+                return scratch;
+            }, _ => { });
+        }
+        else
+        {
+            var deviations = w is null ? [] : new double[n];
+            for (int j = 0; j < p; j++) Statistics(j, deviations);
         }
 
         // Column sums only serve the centring terms: without a centre they would be a p-vector held for nothing.
@@ -149,7 +169,7 @@ internal sealed partial class Problem
         if (Pick(data.OffsetArray, rows) is { } offset)
             for (int i = 0; i < n; i++) y[i] -= offset[i];
         double yMean = w is null ? Kernels.Sum(y) / n : Kernels.Dot(y, w) / n;
-        double yScale = Math.Sqrt(WeightedSquaredDeviations(y, fitIntercept ? yMean : 0, w, deviations) / n);
+        double yScale = Math.Sqrt(WeightedSquaredDeviations(y, fitIntercept ? yMean : 0, w, w is null ? [] : new double[n]) / n);
         var yc = y;
         for (int i = 0; i < n; i++)
         {
