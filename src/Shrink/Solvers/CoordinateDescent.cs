@@ -36,7 +36,8 @@ internal sealed class PathMemory
     internal CoordinateDescent.GramCache? Gram;
     internal SweepBlock? Block;
     /// <summary>The solution and λ1 of the fit before the last (for the extrapolated warm start of sparse paths).</summary>
-    internal double[]? Before;
+    internal readonly List<int> BeforeFeatures = [];
+    internal readonly List<double> BeforeValues = [];
     internal double L1Before;
 }
 
@@ -87,9 +88,17 @@ internal static class CoordinateDescent
         // anchor path: 793 → 723 sweeps). The residual is recomputed below, as for any start it was not left at.
         if (previous is not null && design.IsSparse && design.Root is null && !design.Shaped && previous.ResidualOf is { } last && beta.SequenceEqual(last))
         {
-            if (previous.Before is { } before && previous.L1Before > previous.L1 && l1 < previous.L1)
-                ExtrapolatePath(beta, before, (previous.L1 - l1) / (previous.L1Before - previous.L1));
-            last.CopyTo(previous.Before ??= new double[p], 0);
+            if (previous.L1Before > previous.L1 && l1 < previous.L1)
+                ExtrapolatePath(beta, previous.BeforeFeatures, previous.BeforeValues, (previous.L1 - l1) / (previous.L1Before - previous.L1));
+            // Kept as its non-zero entries only (a tenth of p late on the sparse anchor path; the peak memory counts).
+            previous.BeforeFeatures.Clear();
+            previous.BeforeValues.Clear();
+            for (int j = 0; j < p; j++)
+            {
+                if (last[j] == 0) continue;
+                previous.BeforeFeatures.Add(j);
+                previous.BeforeValues.Add(last[j]);
+            }
             previous.L1Before = previous.L1;
         }
         Residual residual;
@@ -216,7 +225,10 @@ internal static class CoordinateDescent
 
             // The direct solve goes first and is judged by the objective (one pass over the active columns), so that a
             // single full pass then serves both the optimality check and the duality gap.
-            var gramCache = previous is null ? null : previous.Gram ??= new GramCache(p);
+            // (A block's active set beyond the cache's capacity is solved uncached, if at all: the cache is let go, it
+            // holds p-long index arrays and the rows of the last polished set.)
+            if (previous is not null && block is not null && activeSpan.Length > GramCache.Capacity) previous.Gram = null;
+            var gramCache = previous is null || (block is not null && activeSpan.Length > GramCache.Capacity) ? null : previous.Gram ??= new GramCache(p);
             bool polished = Polish(design, yc, l1, l2, residual, beta, gramCache, working);
             // A polish that was not kept (a singular block, or beyond its budget) would be tried again after every few
             // sweeps to no avail: from then on the sweeps run to their tolerance.
@@ -300,12 +312,13 @@ internal static class CoordinateDescent
         return new Outcome(sweeps, gap <= gapTolerance, gap, rss);
     }
 
-    /// <summary>β ← β + t·(β − before) for the coefficients non-zero with the same sign in both; one that would cross zero stops there.</summary>
-    private static void ExtrapolatePath(Span<double> beta, ReadOnlySpan<double> before, double t)
+    /// <summary>β ← β + t·(β − before) for the coefficients non-zero with the same sign in both (before given by its non-zero entries); one that would cross zero stops there.</summary>
+    private static void ExtrapolatePath(Span<double> beta, List<int> features, List<double> values, double t)
     {
-        for (int j = 0; j < beta.Length; j++)
+        for (int a = 0; a < features.Count; a++)
         {
-            double b = beta[j], o = before[j];
+            int j = features[a];
+            double b = beta[j], o = values[a];
             if (b == 0 || o == 0 || (b > 0) != (o > 0)) continue;
             double next = b + t * (b - o);
             beta[j] = (next > 0) == (b > 0) ? next : 0;
