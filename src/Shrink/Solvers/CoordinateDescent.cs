@@ -85,10 +85,12 @@ internal static class CoordinateDescent
         // Sparse paths: the warm start is moved along the path's last step. With the active set fixed the lasso's path is
         // linear in λ, so the features non-zero at both previous λ are extrapolated linearly (none across zero); the
         // features entering in between bend it, but the start is still nearer than the last solution (on the sparse
-        // anchor path: 793 → 723 sweeps). The residual is recomputed below, as for any start it was not left at.
+        // anchor path: 803 → 733 sweeps). The residual is recomputed below, as for any start it was not left at.
+        bool extrapolated = false;
         if (previous is not null && design.IsSparse && design.Root is null && !design.Shaped && previous.ResidualOf is { } last && beta.SequenceEqual(last))
         {
-            if (previous.L1Before > previous.L1 && l1 < previous.L1)
+            extrapolated = previous.L1Before > previous.L1 && l1 < previous.L1;
+            if (extrapolated)
                 ExtrapolatePath(beta, previous.BeforeFeatures, previous.BeforeValues, (previous.L1 - l1) / (previous.L1Before - previous.L1));
             // Kept as its non-zero entries only (a tenth of p late on the sparse anchor path; the peak memory counts).
             previous.BeforeFeatures.Clear();
@@ -107,7 +109,9 @@ internal static class CoordinateDescent
             residual = kept;
             // Every fit ends on a residual recomputed from its β: the next λ starting there needs no recomputation
             // (late on a sparse path that is as much work as a sweep, per λ).
-            if (previous.ResidualOf is not { } of || !beta.SequenceEqual(of)) residual.Refresh(beta);
+            // (An extrapolated start moved only the features of the last solution, all in the block the last fit left.)
+            if (extrapolated && previous.Block is { } from && from.Design == design) residual.Refresh(beta, from);
+            else if (previous.ResidualOf is not { } of || !beta.SequenceEqual(of)) residual.Refresh(beta);
         }
         else
         {
