@@ -64,7 +64,7 @@ internal sealed class FoldGrams
             }
             var design = new Design
             {
-                X = held, N = m, P = p, Center = _reference, Scale = Ones(p),
+                X = held, N = m, P = p, Center = _reference, Scale = ColumnValues.Constant(1, p),
                 NormSquaredOverN = new double[p], Excluded = new bool[p],
             };
             var w = new double[m];
@@ -123,13 +123,6 @@ internal sealed class FoldGrams
         }
         double ySquared = _ww - _foldWw[f] - 2 * e * sw + nT * e * e;
         return new MomentForm(gram, xty, Math.Max(ySquared, 0));
-    }
-
-    private static double[] Ones(int p)
-    {
-        var v = new double[p];
-        Array.Fill(v, 1.0);
-        return v;
     }
 
     private static double[] Sum(double[][] parts)

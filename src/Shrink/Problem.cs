@@ -107,36 +107,61 @@ internal sealed partial class Problem
             w = given.Select(v => v * n / total).ToArray();
             root = w.Select(Math.Sqrt).ToArray();
         }
-        var center = new double[p];
-        var scale = new double[p];
+        // Without an intercept every centre is 0, without standardization every scale 1: nothing to store then.
+        var center = fitIntercept ? new double[p] : null;
+        var scale = standardize ? new double[p] : null;
         var normSq = new double[p];
         var excluded = new bool[p];
-        var deviations = new double[n];
-        double[]? weightedSum = x.IsSparse ? new double[p] : null;
+        // Column sums serve the centring terms only (see Design.WeightedSum).
+        double[]? weightedSum = x.IsSparse && fitIntercept ? new double[p] : null;
         int positiveRows = w is null ? n : w.Count(v => v > 0);
-        for (int j = 0; j < p; j++)
+        void Statistics(int j, double[] deviations)
         {
             if (x.IsSparse)
             {
                 var stats = SparseColumn(x, j, w, positiveRows, n, fitIntercept, standardize);
-                weightedSum![j] = stats.WeightedSum;
-                center[j] = stats.Center;
-                scale[j] = stats.Scale;
+                if (weightedSum is not null) weightedSum[j] = stats.WeightedSum;
+                if (center is not null) center[j] = stats.Center;
+                if (scale is not null) scale[j] = stats.Scale;
                 excluded[j] = stats.Excluded;
                 normSq[j] = stats.Excluded ? 0 : stats.NormSquaredOverN;
-                continue;
+                return;
             }
             var column = Column(j);
-            double mean = w is null ? Kernels.Sum(column) / n : Kernels.Dot(column, w) / n;
-            double sd = Math.Sqrt(WeightedSquaredDeviations(column, mean, w, deviations) / n);
-            bool constant = w is null ? Kernels.IsConstant(column) : IsConstantWhereWeighted(column, w);
-            center[j] = fitIntercept ? mean : 0;
-            scale[j] = standardize && !constant ? sd : 1;
+            // Only the passes the options need: without an intercept or standardization, one (Σx²); with an intercept,
+            // the deviations from the mean serve both the scale and the norm. The sums are the same either way.
+            bool centred = fitIntercept || standardize;
+            double mean = !centred ? 0 : w is null ? Kernels.Sum(column) / n : Kernels.Dot(column, w) / n;
+            double fromMean = centred ? WeightedSquaredDeviations(column, mean, w, deviations) : double.NaN;
+            double sd = Math.Sqrt(fromMean / n);
+            bool constant = centred && (w is null ? Kernels.IsConstant(column) : IsConstantWhereWeighted(column, w));
+            double c = fitIntercept ? mean : 0, s = standardize && !constant ? sd : 1;
+            if (center is not null) center[j] = c;
+            if (scale is not null) scale[j] = s;
             // With an intercept or standardization a constant column carries nothing (and has no scale): not a variable.
-            double norm = WeightedSquaredDeviations(column, center[j], w, deviations) / (n * scale[j] * scale[j]);
-            excluded[j] = ((fitIntercept || standardize) && constant) || norm == 0;
+            double squares = fitIntercept ? fromMean : WeightedSquaredDeviations(column, c, w, deviations);
+            double norm = squares / (n * s * s);
+            excluded[j] = (centred && constant) || norm == 0;
             normSq[j] = excluded[j] ? 0 : norm;
         }
+        // Each column's statistics are its own computation whoever makes them, so the cores share the columns (a pass
+        // over the data before the first λ; on the dense anchor 80 MB). Rows gathered into one buffer stay serial.
+        if (rows is null && (x.IsSparse ? x.StoredCount : (long)n * p) >= 1_000_000)
+        {
+            System.Threading.Tasks.Parallel.For(0, (p + 63) / 64, Solvers.CoordinateDescent.Threads, () => w is null ? [] : new double[n], (b, _, scratch) =>
+            {
+                for (int j = b * 64, end = Math.Min(p, j + 64); j < end; j++) Statistics(j, scratch);
+                return scratch;
+            }, _ => { });
+        }
+        else
+        {
+            var deviations = w is null ? [] : new double[n];
+            for (int j = 0; j < p; j++) Statistics(j, deviations);
+        }
+
+        // Column sums only serve the centring terms: without a centre they would be a p-vector held for nothing.
+        if (weightedSum is not null && (center is null || Array.TrueForAll(center, c => c == 0))) weightedSum = null;
 
         var y = new double[n];
         if (rows is null) data.TargetSpan.CopyTo(y);
@@ -144,7 +169,7 @@ internal sealed partial class Problem
         if (Pick(data.OffsetArray, rows) is { } offset)
             for (int i = 0; i < n; i++) y[i] -= offset[i];
         double yMean = w is null ? Kernels.Sum(y) / n : Kernels.Dot(y, w) / n;
-        double yScale = Math.Sqrt(WeightedSquaredDeviations(y, fitIntercept ? yMean : 0, w, deviations) / n);
+        double yScale = Math.Sqrt(WeightedSquaredDeviations(y, fitIntercept ? yMean : 0, w, w is null ? [] : new double[n]) / n);
         var yc = y;
         for (int i = 0; i < n; i++)
         {
@@ -153,7 +178,7 @@ internal sealed partial class Problem
         }
 
         var dataExcluded = (bool[])excluded.Clone();
-        var (factor, reported, lower, upper) = FeatureControls(data.FeatureNames, options, scale, excluded);
+        var (factor, reported, lower, upper) = FeatureControls(data.FeatureNames, options, scale ?? ColumnValues.Constant(1, p), excluded);
         var originalLower = lower is null ? null : OriginalBounds(data.FeatureNames, options, false);
         var originalUpper = upper is null ? null : OriginalBounds(data.FeatureNames, options, true);
         var names = data.FeatureNames;
@@ -171,7 +196,7 @@ internal sealed partial class Problem
             Design = new Design
             {
                 X = values, ColumnStarts = x.ColumnStarts, RowIndices = x.RowIndices, WeightedSum = weightedSum,
-                N = n, P = p, Center = center, Scale = scale, NormSquaredOverN = normSq, Excluded = excluded,
+                N = n, P = p, Center = center ?? ColumnValues.Constant(0, p), Scale = scale ?? ColumnValues.Constant(1, p), NormSquaredOverN = normSq, Excluded = excluded,
                 Root = root, Factor = factor, Lower = lower, Upper = upper,
             },
             CenteredTarget = yc,
@@ -292,7 +317,7 @@ internal sealed partial class Problem
     /// columns, excluded ones counted as 1 (glmnet's rule, so that excluding a feature does not move the others'
     /// penalty); bounds are moved to the standardized scale, b̃ = b·scale.
     /// </summary>
-    private static (double[]? Factor, double[]? Reported, double[]? Lower, double[]? Upper) FeatureControls(IReadOnlyList<string> names, FitOptions options, double[] scale,
+    private static (double[]? Factor, double[]? Reported, double[]? Lower, double[]? Upper) FeatureControls(IReadOnlyList<string> names, FitOptions options, ColumnValues scale,
         bool[] excluded)
     {
         int p = names.Count;

@@ -109,6 +109,17 @@ public class SparseTests
                     var dense = Problem.Build(new Dataset(FeatureMatrix.FromRows(x), y, weights: w), options);
                     var sparse = Problem.Build(new Dataset(SparseData.Sparse(x), y, weights: w), options);
                     Assert.Equal(dense.Design.Excluded, sparse.Design.Excluded);
+                    // Column sums serve the centring terms only (and the products below must not need them without).
+                    Assert.Equal(intercept, sparse.Design.WeightedSum is not null);
+                    // Centres without an intercept (all 0) and scales without standardization (all 1) are not stored.
+                    foreach (var design in new[] { dense.Design, sparse.Design })
+                    {
+                        Assert.Equal(!intercept, design.Center.IsConstant);
+                        Assert.Equal(!standardize, design.Scale.IsConstant);
+                        Assert.Equal(12, design.Center.Count);
+                    }
+                    if (!intercept) Assert.All(sparse.Design.Center, c => Assert.Equal(0.0, c));
+                    if (!standardize) Assert.All(sparse.Design.Scale, s => Assert.Equal(1.0, s));
                     for (int j = 0; j < 12; j++)
                     {
                         Assert.Equal(dense.Design.Center[j], sparse.Design.Center[j], 1e-12);

@@ -15,14 +15,13 @@ internal sealed class PathMemory
     public double L1 { get; set; }
 
     /// <summary>
-    /// Buffers of p values reused from one λ to the next (on wide data each is large, and a path would otherwise leave
-    /// several per λ for the collector): the gradient being computed (swapped with <see cref="Gradient"/>), the
-    /// restricted gradient, and the residual.
+    /// Buffers reused from one λ to the next (on wide data each is large, and a path would otherwise leave several per λ
+    /// for the collector): the gradient being computed (swapped with <see cref="Gradient"/>), and the residual.
     /// </summary>
-    internal double[]? SpareGradient, Restricted;
+    internal double[]? SpareGradient;
     internal Residual? Residual;
     /// <summary>The β the kept residual was last recomputed from (at the end of the previous fit).</summary>
-    internal double[]? ResidualOf;
+    internal CoefficientSnapshot? ResidualOf;
     internal int[]? Included;
     /// <summary>Lists of features rebuilt at every λ (the active set, the strong rule's survivors), kept for their capacity.</summary>
     internal List<int>? Active, Strong;
@@ -35,10 +34,60 @@ internal sealed class PathMemory
     internal CoordinateDescent.Extrapolation? Anderson;
     internal CoordinateDescent.GramCache? Gram;
     internal SweepBlock? Block;
-    /// <summary>The solution and λ1 of the fit before the last (for the extrapolated warm start of sparse paths).</summary>
-    internal readonly List<int> BeforeFeatures = [];
-    internal readonly List<double> BeforeValues = [];
+    /// <summary>The solution and λ1 of the fit before the last (for the extrapolated warm start of sparse paths), and a spare snapshot.</summary>
+    internal CoefficientSnapshot? Before, SpareSnapshot;
     internal double L1Before;
+}
+
+/// <summary>
+/// A copy of a coefficient vector that holds its non-zeros only: late on a sparse path a tenth of the features are
+/// non-zero, and a dense copy was one more p-vector held for the whole path.
+/// </summary>
+internal sealed class CoefficientSnapshot
+{
+    private int[] _positions = [];
+    private double[] _values = [];
+    private int _count, _length = -1;
+
+    public void Take(ReadOnlySpan<double> beta)
+    {
+        int count = 0;
+        foreach (double b in beta)
+            if (b != 0) count++;
+        if (_positions.Length < count)
+        {
+            _positions = new int[Math.Max(count, _positions.Length * 3 / 2)];
+            _values = new double[_positions.Length];
+        }
+        for (int j = 0, k = 0; j < beta.Length; j++)
+        {
+            if (beta[j] == 0) continue;
+            _positions[k] = j;
+            _values[k++] = beta[j];
+        }
+        _count = count;
+        _length = beta.Length;
+    }
+
+    /// <summary>The positions of the non-zero values taken, in order, and the values.</summary>
+    public ReadOnlySpan<int> Positions => _positions.AsSpan(0, _count);
+
+    /// <inheritdoc cref="Positions"/>
+    public ReadOnlySpan<double> Values => _values.AsSpan(0, _count);
+
+    /// <summary>Whether <paramref name="beta"/> is the vector taken, bit for bit (−0 and 0 alike, as a residual sees them).</summary>
+    public bool Matches(ReadOnlySpan<double> beta)
+    {
+        if (beta.Length != _length) return false;
+        int k = 0;
+        for (int j = 0; j < beta.Length; j++)
+        {
+            if (beta[j] == 0) continue;
+            if (k == _count || _positions[k] != j || !beta[j].Equals(_values[k])) return false;
+            k++;
+        }
+        return k == _count;
+    }
 }
 
 internal static class CoordinateDescent
@@ -87,20 +136,15 @@ internal static class CoordinateDescent
         // features entering in between bend it, but the start is still nearer than the last solution (on the sparse
         // anchor path: 803 → 733 sweeps). The residual is recomputed below, as for any start it was not left at.
         bool extrapolated = false;
-        if (previous is not null && design.IsSparse && design.Root is null && !design.Shaped && previous.ResidualOf is { } last && beta.SequenceEqual(last))
+        if (previous is not null && design.IsSparse && design.Root is null && !design.Shaped && previous.ResidualOf is { } last && last.Matches(beta))
         {
-            extrapolated = previous.L1Before > previous.L1 && l1 < previous.L1;
-            if (extrapolated)
-                ExtrapolatePath(beta, previous.BeforeFeatures, previous.BeforeValues, (previous.L1 - l1) / (previous.L1Before - previous.L1));
-            // Kept as its non-zero entries only (a tenth of p late on the sparse anchor path; the peak memory counts).
-            previous.BeforeFeatures.Clear();
-            previous.BeforeValues.Clear();
-            for (int j = 0; j < p; j++)
-            {
-                if (last[j] == 0) continue;
-                previous.BeforeFeatures.Add(j);
-                previous.BeforeValues.Add(last[j]);
-            }
+            extrapolated = previous.Before is not null && previous.L1Before > previous.L1 && l1 < previous.L1;
+            // The start (the last solution) becomes the solution before the last, once the older one has served.
+            var start = previous.SpareSnapshot ?? new CoefficientSnapshot();
+            start.Take(beta);
+            if (extrapolated) ExtrapolatePath(beta, previous.Before!, (previous.L1 - l1) / (previous.L1Before - previous.L1));
+            previous.SpareSnapshot = previous.Before;
+            previous.Before = start;
             previous.L1Before = previous.L1;
         }
         Residual residual;
@@ -111,7 +155,7 @@ internal static class CoordinateDescent
             // (late on a sparse path that is as much work as a sweep, per λ).
             // (An extrapolated start moved only the features of the last solution, all in the block the last fit left.)
             if (extrapolated && previous.Block is { } from && from.Design == design) residual.Refresh(beta, from);
-            else if (previous.ResidualOf is not { } of || !beta.SequenceEqual(of)) residual.Refresh(beta);
+            else if (previous.ResidualOf is not { } of || !of.Matches(beta)) residual.Refresh(beta);
         }
         else
         {
@@ -128,7 +172,7 @@ internal static class CoordinateDescent
         if (previous is not null) previous.Active = active;
         if (previous?.Included is not { } included)
         {
-            included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
+            included = IncludedFeatures(design);
             if (previous is not null) previous.Included = included;
         }
         var working = included;
@@ -146,8 +190,9 @@ internal static class CoordinateDescent
         Array.Clear(inWorking);
         if (previous is not null) previous.InWorking = inWorking;
         foreach (int j in working) inWorking[j] = true;
-        var restricted = working.Length == included.Length ? [] : previous?.Restricted ?? new double[p];
-        if (previous is not null && restricted.Length > 0) previous.Restricted = restricted;
+        // The restricted gradient's buffer: the previous λ's gradient, which the strong rule above was its last reader
+        // of (a p-vector less held over a sparse path). It becomes the spare gradient afterwards, scratch either way.
+        var restricted = working.Length == included.Length ? [] : previous?.Gradient ?? new double[p];
         int sweeps = 0;
         // Sparse designs with features left out by the strong rule: the first round's sweeps stop a hundredfold above the
         // gap tolerance. Its restricted pass then finds the working features that want in while the active ones are
@@ -307,7 +352,7 @@ internal static class CoordinateDescent
         if (previous is not null)
         {
             // Each fit ends with the residual recomputed from β, and β does not change after it.
-            beta.CopyTo(previous.ResidualOf ??= new double[p]);
+            (previous.ResidualOf ??= new CoefficientSnapshot()).Take(beta);
             previous.Anderson = extrapolation;
             previous.SpareGradient = previous.Gradient;
             previous.Gradient = v;
@@ -317,9 +362,11 @@ internal static class CoordinateDescent
     }
 
     /// <summary>β ← β + t·(β − before) for the coefficients non-zero with the same sign in both (before given by its non-zero entries); one that would cross zero stops there.</summary>
-    private static void ExtrapolatePath(Span<double> beta, List<int> features, List<double> values, double t)
+    private static void ExtrapolatePath(Span<double> beta, CoefficientSnapshot before, double t)
     {
-        for (int a = 0; a < features.Count; a++)
+        var features = before.Positions;
+        var values = before.Values;
+        for (int a = 0; a < features.Length; a++)
         {
             int j = features[a];
             double b = beta[j], o = values[a];
@@ -335,6 +382,18 @@ internal static class CoordinateDescent
         if (block is not null) residual.Refresh(beta, block);
         else residual.Refresh(beta, working);
         return false;
+    }
+
+    /// <summary>The features that are variables, in order (counted first: exactly p values or fewer, no growing buffers).</summary>
+    private static int[] IncludedFeatures(Design design)
+    {
+        int count = 0;
+        foreach (bool excluded in design.Excluded)
+            if (!excluded) count++;
+        var included = new int[count];
+        for (int j = 0, k = 0; j < design.P; j++)
+            if (!design.Excluded[j]) included[k++] = j;
+        return included;
     }
 
     /// <summary>
@@ -696,11 +755,11 @@ internal static class CoordinateDescent
     internal sealed class DualExtrapolation(int n)
     {
         private const int K = 5;
-        // A ring of the last K + 1 residuals, and buffers for the differences and the result: allocated once per fit,
-        // so checking a candidate at every gap costs no memory (n values each; a wide path checks hundreds of times).
-        private readonly double[][] _ring = new double[K + 1][];
+        // The last residual recorded and the K differences between the last K + 1, oldest first from slot _next (a
+        // ring): the extrapolation needs only the differences and one residual, so the K + 1 residuals are not kept
+        // beside them (n values each; allocated once per path, so checking a candidate at every gap costs no memory).
         private readonly double[][] _differences = new double[K][];
-        private double[]? _result, _current;
+        private double[]? _last, _buffer, _result;
         private int _count, _next;
         private bool _fresh;
 
@@ -714,9 +773,16 @@ internal static class CoordinateDescent
 
         public void Record(Residual residual)
         {
-            var r = _ring[_next] ??= new double[n];
-            residual.CopyTo(r);
-            _next = (_next + 1) % (K + 1);
+            var last = _last ??= new double[n];
+            if (_count == 0)
+            {
+                residual.CopyTo(last);
+            }
+            else
+            {
+                residual.CopyTo(last, _differences[_next] ??= new double[n]);
+                _next = (_next + 1) % K;
+            }
             _count = Math.Min(_count + 1, K + 1);
             _fresh = false;
         }
@@ -727,34 +793,36 @@ internal static class CoordinateDescent
             if (_count <= K) return null;
             if (_fresh) return _result;
             _fresh = true;
-            // Oldest first: the ring's next slot holds the oldest residual.
-            double[] At(int k) => _ring[(_next + k) % (K + 1)];
-            for (int k = 0; k < K; k++)
-            {
-                var d = _differences[k] ??= new double[n];
-                System.Numerics.Tensors.TensorPrimitives.Subtract(At(k + 1), At(k), d);
-            }
+            _result = null;
+            double[] Difference(int k) => _differences[(_next + k) % K];
             Span<double> gram = stackalloc double[K * K];
             double trace = 0;
             for (int r = 0; r < K; r++)
                 for (int c = 0; c < K; c++)
                 {
-                    gram[r * K + c] = Kernels.Dot(_differences[r], _differences[c]);
+                    gram[r * K + c] = Kernels.Dot(Difference(r), Difference(c));
                     if (r == c) trace += gram[r * K + c];
                 }
-            if (!(trace > 0)) return _result = null;
+            if (!(trace > 0)) return null;
             for (int r = 0; r < K; r++) gram[r * K + r] += 1e-10 * trace;
             var matrix = gram.ToArray();
             var z = new double[K];
             Array.Fill(z, 1.0);
-            if (Cholesky.Factor(matrix, K, 0) >= 0) return _result = null;
+            if (Cholesky.Factor(matrix, K, 0) >= 0) return null;
             Cholesky.Solve(matrix, K, z);
             double sum = z.Sum();
-            if (!(Math.Abs(sum) > 1e-300)) return _result = null;
-            var result = _result ??= new double[n];
-            Array.Clear(result);
-            for (int k = 0; k < K; k++) Kernels.Axpy(z[k] / sum, At(k + 1), result);
-            return result;
+            if (!(Math.Abs(sum) > 1e-300)) return null;
+            // Σ_k w_k·R_{k+1} over the K latest residuals (w = z/Σz) is R_K − Σ_m c_m·D_m with c_m = Σ_{k<m} w_k, D_m
+            // the difference R_{m+1} − R_m: the residuals themselves are not needed.
+            var result = _buffer ??= new double[n];
+            _last!.CopyTo(result, 0);
+            double weights = 0;
+            for (int m = 1; m < K; m++)
+            {
+                weights += z[m - 1] / sum;
+                Kernels.Axpy(-weights, Difference(m), result);
+            }
+            return _result = result;
         }
 
         /// <summary>max |x̃_jᵀρ| over the given features (exact; a large set split over the cores, the maximum the same whoever computes which).</summary>
@@ -796,11 +864,7 @@ internal static class CoordinateDescent
         public double LargestBeyond(Design design, Residual residual, double[] rho, double workingLargest, double nl1, int[] included, bool[] inWorking,
             double[] bounds)
         {
-            var current = _current ??= new double[n];
-            residual.CopyTo(current);
-            double squares = 0;
-            for (int i = 0; i < n; i++) squares += (rho[i] - current[i]) * (rho[i] - current[i]);
-            double distance = Math.Sqrt(squares);
+            double distance = residual.Distance(rho);
             // The same relative margin as the optimality check's, for the rounding of the products the bounds come from.
             double threshold = Math.Max(workingLargest, nl1) * (1 - 1e-9);
             var uncertain = new List<int>();
@@ -1117,27 +1181,29 @@ internal static class CoordinateDescent
         {
             Add(design, yc, columns);
             int m = columns.Length, n = design.N;
-            var factor = _factor ??= new UpdatableCholesky(p);
+            // The factor knows its columns by cache slot (below Capacity), not by feature: no p-sized maps beside it on
+            // a 100,000-feature path. Slots are stable until Keep moves them, which clears it.
+            var factor = _factor ??= new UpdatableCholesky(Capacity);
             if (!l2.Equals(_factorL2))
             {
                 factor.Clear();
                 _factorL2 = l2;
             }
             // Columns that left go first (from the back, where removing is cheapest), then those that joined.
-            var wanted = _wanted ??= new bool[p];
-            foreach (int j in columns) wanted[j] = true;
+            var wanted = _wanted ??= new bool[Capacity];
+            foreach (int j in columns) wanted[_slot[j]] = true;
             for (int k = factor.Count - 1; k >= 0; k--)
                 if (!wanted[factor.Order[k]]) factor.Remove(k);
-            foreach (int j in columns) wanted[j] = false;
+            foreach (int j in columns) wanted[_slot[j]] = false;
             if (_entries2 is null || _entries2.Length < m) _entries2 = new double[Math.Max(m, 2 * (_entries2?.Length ?? 0))];
             foreach (int j in columns)
             {
-                if (factor.PositionOf(j) >= 0) continue;
                 int slot = _slot[j];
+                if (factor.PositionOf(slot) >= 0) continue;
                 var order = factor.Order;
-                for (int k = 0; k < order.Length; k++) _entries2[k] = Entry(slot, _slot[order[k]]);
+                for (int k = 0; k < order.Length; k++) _entries2[k] = Entry(slot, order[k]);
                 double diagonal = Entry(slot, slot) + n * l2 * design.FactorOf(j);
-                if (!factor.Append(j, _entries2, diagonal, 1e-12))
+                if (!factor.Append(slot, _entries2, diagonal, 1e-12))
                 {
                     // A dependent column: the block is singular. Start afresh next time, as a fresh factor would.
                     factor.Clear();
@@ -1145,9 +1211,9 @@ internal static class CoordinateDescent
                 }
             }
             var right = _right is { } r && r.Length >= m ? r : _right = new double[Math.Max(m, 2 * (_right?.Length ?? 0))];
-            for (int a = 0; a < m; a++) right[factor.PositionOf(columns[a])] = _xty[_slot[columns[a]]] - shift[a];
+            for (int a = 0; a < m; a++) right[factor.PositionOf(_slot[columns[a]])] = _xty[_slot[columns[a]]] - shift[a];
             factor.Solve(right.AsSpan(0, m));
-            for (int a = 0; a < m; a++) solution[a] = right[factor.PositionOf(columns[a])];
+            for (int a = 0; a < m; a++) solution[a] = right[factor.PositionOf(_slot[columns[a]])];
             return true;
         }
 
@@ -1191,6 +1257,8 @@ internal static class CoordinateDescent
             }
             foreach (int j in _columns) _slot[j] = -1;
             _columns.Clear();
+            // The factor's columns are slots, which move now.
+            _factor?.Clear();
             for (int a = 0; a < kept.Length; a++)
             {
                 _slot[kept[a]] = a;
@@ -1365,8 +1433,9 @@ internal sealed class Residual
         double a = delta / _design.Scale[j];
         var values = block.Entries(c, out var rows);
         for (int k = 0; k < values.Length; k++) _r[rows[k]] += -a * values[k];
+        if (_design.WeightedSum is not { } sums) return;
         _shift += a * _design.Center[j];
-        _rootSum -= a * _design.WeightedSum![j];
+        _rootSum -= a * sums[j];
     }
 
     /// <summary>x̃_jᵀR.</summary>
@@ -1396,7 +1465,11 @@ internal sealed class Residual
         ref int rows = ref MemoryMarshal.GetArrayDataReference(d.RowIndices!);
         ref double values = ref MemoryMarshal.GetArrayDataReference(d.X);
         ref double r = ref MemoryMarshal.GetArrayDataReference(_r);
-        double[] center = d.Center, scale = d.Scale, norms = d.NormSquaredOverN, sums = d.WeightedSum!;
+        var center = d.Center;
+        var scale = d.Scale;
+        double[] norms = d.NormSquaredOverN;
+        // (Without centres σ stays 0 and Σ√w·r is never read: there are no column sums to keep it with.)
+        double[]? sums = d.WeightedSum;
         double total = 0;
         if (coordinates.Length > 0) d.Prefetch(coordinates[0]);
         if (coordinates.Length > 1) d.Prefetch(coordinates[1]);
@@ -1415,7 +1488,7 @@ internal sealed class Residual
             if (k < end) first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k));
             double value = first + second;
             double cj = center[j];
-            if (_shift != 0) value += _shift * sums[j];
+            if (_shift != 0) value += _shift * sums![j];
             if (cj != 0) value -= cj * (_rootSum + _shift * n);
             double q = norms[j];
             double old = beta[j];
@@ -1426,8 +1499,11 @@ internal sealed class Residual
             beta[j] = updated;
             double a = delta / scale[j], minus = -a;
             for (k = start; k < end; k++) Unsafe.Add(ref r, Unsafe.Add(ref rows, k)) += minus * Unsafe.Add(ref values, k);
-            _shift += a * cj;
-            _rootSum -= a * sums[j];
+            if (sums is not null)
+            {
+                _shift += a * cj;
+                _rootSum -= a * sums[j];
+            }
             total += 0.5 * (q + l2) * delta * delta;
         }
         return total;
@@ -1443,7 +1519,10 @@ internal sealed class Residual
         var d = _design;
         int n = d.N, shift = block.Shift, mask = (1 << shift) - 1;
         ref double r = ref MemoryMarshal.GetArrayDataReference(_r);
-        double[] center = d.Center, norms = d.NormSquaredOverN, sums = d.WeightedSum!;
+        var center = d.Center;
+        double[] norms = d.NormSquaredOverN;
+        // (Without centres σ stays 0 and Σ√w·r is never read, as in SparseSweep.)
+        double[]? sums = d.WeightedSum;
         var columns = block.Columns;
         int[] starts = block.Start, lengths = block.Length;
         double[] zScale = block.ZScale, inverseScale = block.InverseScale, inverseCurvature = block.InverseCurvature;
@@ -1466,7 +1545,7 @@ internal sealed class Residual
             if (k < end) first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k));
             double value = first + second;
             double cj = center[j];
-            if (_shift != 0) value += _shift * sums[j];
+            if (_shift != 0) value += _shift * sums![j];
             if (cj != 0) value -= cj * (_rootSum + _shift * n);
             double q = norms[j];
             double old = beta[j];
@@ -1477,8 +1556,11 @@ internal sealed class Residual
             beta[j] = updated;
             double a = delta * inverseScale[c], minus = -a;
             for (k = start; k < end; k++) Unsafe.Add(ref r, Unsafe.Add(ref rows, k)) += minus * Unsafe.Add(ref values, k);
-            _shift += a * cj;
-            _rootSum -= a * sums[j];
+            if (sums is not null)
+            {
+                _shift += a * cj;
+                _rootSum -= a * sums[j];
+            }
             total += 0.5 * (q + l2) * delta * delta;
         }
         return total;
@@ -1494,8 +1576,9 @@ internal sealed class Residual
         }
         double a = delta / _design.Scale[j];
         _design.StoredAdd(j, -a, _r);
+        if (_design.WeightedSum is not { } sums) return;
         _shift += a * _design.Center[j];
-        _rootSum -= a * _design.WeightedSum![j];
+        _rootSum -= a * sums[j];
     }
 
     /// <summary>v = X̃ᵀR over the included columns, 0 for excluded ones.</summary>
@@ -1540,6 +1623,42 @@ internal sealed class Residual
         if (!_design.IsSparse || _shift == 0) return;
         if (_design.Root is { } root) Kernels.Axpy(_shift, root, target);
         else System.Numerics.Tensors.TensorPrimitives.Add(target, _shift, target);
+    }
+
+    /// <summary>
+    /// Writes R into <paramref name="target"/> and its change since the values there into <paramref name="change"/>
+    /// (R − target before), in one pass.
+    /// </summary>
+    public void CopyTo(Span<double> target, Span<double> change)
+    {
+        double shift = _design.IsSparse ? _shift : 0;
+        if (shift == 0)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Subtract(_r, target, change);
+            _r.CopyTo(target);
+            return;
+        }
+        var root = _design.Root;
+        for (int i = 0; i < _r.Length; i++)
+        {
+            double value = _r[i] + shift * (root?[i] ?? 1);
+            change[i] = value - target[i];
+            target[i] = value;
+        }
+    }
+
+    /// <summary>‖R − <paramref name="point"/>‖.</summary>
+    public double Distance(ReadOnlySpan<double> point)
+    {
+        double shift = _design.IsSparse ? _shift : 0, total = 0;
+        if (shift == 0) return System.Numerics.Tensors.TensorPrimitives.Distance(_r, point);
+        var root = _design.Root;
+        for (int i = 0; i < _r.Length; i++)
+        {
+            double value = _r[i] + shift * (root?[i] ?? 1) - point[i];
+            total += value * value;
+        }
+        return Math.Sqrt(total);
     }
 
     public double SquaredNorm()

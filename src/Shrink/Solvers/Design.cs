@@ -23,7 +23,7 @@ internal sealed class Design
 
     /// <summary>
     /// Σ_i w_i·x_ij over the raw column (sparse only): with it the centring term of every product is one scalar, so
-    /// a sparse column is never centred element by element.
+    /// a sparse column is never centred element by element. Null when no column has a centre (then no term needs it).
     /// </summary>
     public double[]? WeightedSum { get; init; }
 
@@ -57,8 +57,10 @@ internal sealed class Design
 
     public required int N { get; init; }
     public required int P { get; init; }
-    public required double[] Center { get; init; }
-    public required double[] Scale { get; init; }
+    /// <summary>c_j: the column means with an intercept, all 0 (and no array) without.</summary>
+    public required ColumnValues Center { get; init; }
+    /// <summary>s_j: the column scales when standardizing, all 1 (and no array) otherwise.</summary>
+    public required ColumnValues Scale { get; init; }
     /// <summary>‖x̃_j‖²/n.</summary>
     public required double[] NormSquaredOverN { get; init; }
     public required bool[] Excluded { get; init; }
@@ -263,4 +265,42 @@ internal sealed class Design
         X = X, ColumnStarts = ColumnStarts, RowIndices = RowIndices, WeightedSum = WeightedSum, N = N, P = P, Center = Center, Scale = Scale, NormSquaredOverN = NormSquaredOverN, Excluded = excluded,
         Root = Root, Factor = Factor, Lower = Lower, Upper = Upper,
     };
+}
+
+/// <summary>
+/// One value per column, either stored or the same for every column: a design without an intercept or without
+/// standardization has all centres 0 or all scales 1, and a 100,000-feature design would otherwise hold a p-vector of
+/// each for nothing (beside the solver's own p-vectors, that is what decides a sparse path's peak memory).
+/// </summary>
+internal readonly struct ColumnValues : IReadOnlyList<double>
+{
+    private readonly double[]? _values;
+    private readonly double _constant;
+    private readonly int _count;
+
+    private ColumnValues(double[]? values, double constant, int count)
+    {
+        _values = values;
+        _constant = constant;
+        _count = count;
+    }
+
+    /// <summary>The same value for each of <paramref name="count"/> columns.</summary>
+    public static ColumnValues Constant(double value, int count) => new(null, value, count);
+
+    public static implicit operator ColumnValues(double[] values) => new(values, 0, values.Length);
+
+    public double this[int j] => _values is null ? _constant : _values[j];
+
+    public int Count => _count;
+
+    /// <summary>True when every column has the same value (none is stored).</summary>
+    public bool IsConstant => _values is null;
+
+    public IEnumerator<double> GetEnumerator()
+    {
+        for (int j = 0; j < _count; j++) yield return this[j];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

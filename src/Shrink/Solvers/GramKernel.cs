@@ -334,7 +334,7 @@ internal static class GramKernel
         var starts = design.ColumnStarts!;
         var rows = design.RowIndices!;
         var values = design.X;
-        var sums = design.WeightedSum!;
+        var sums = design.WeightedSum;
         var root = design.Root;
         // Each worker's scatter buffer (n values) is rented and returned clean: a sparse path polishes at many λ, and n
         // values per worker per call would otherwise pile up as large-object garbage.
@@ -353,7 +353,7 @@ internal static class GramKernel
                 double raw = 0;
                 for (int k = starts[jb]; k < starts[jb + 1]; k++) raw += values[k] * buffer[rows[k]];
                 double cb = design.Center[jb];
-                gram[a * m + b] = (raw - ca * sums[jb] - cb * sums[ja] + n * ca * cb) / (sa * design.Scale[jb]);
+                gram[a * m + b] = (sums is null ? raw : raw - ca * sums[jb] - cb * sums[ja] + n * ca * cb) / (sa * design.Scale[jb]);
             }
             for (int k = starts[ja]; k < starts[ja + 1]; k++) buffer[rows[k]] = 0;
             return buffer;

@@ -2,7 +2,8 @@ namespace Shrink.Solvers;
 
 /// <summary>
 /// The last K + 1 iterates of a fixed active set (each active feature's <c>width</c> consecutive coefficients), from
-/// which an Anderson step takes the affine combination that best cancels their successive differences. Shared by the
+/// which an Anderson step takes the affine combination that best cancels their successive differences. Only the last
+/// iterate and the differences are kept: the combination is the last iterate minus a combination of the differences. Shared by the
 /// plain, covariance and multi-task solvers; each decides for itself whether the step is kept.
 /// </summary>
 /// <remarks>
@@ -14,9 +15,8 @@ namespace Shrink.Solvers;
 internal sealed class IterateHistory
 {
     private const int K = 5;
-    private readonly double[][] _iterates = new double[K + 1][];
     private readonly double[][] _differences = new double[K][];
-    private double[] _result = [];
+    private double[] _last = [], _result = [];
     private int[] _active;
     /// <summary>Whether <see cref="_active"/> is the history's own (made by <see cref="Restart"/>) rather than the caller's.</summary>
     private bool _owned;
@@ -53,8 +53,25 @@ internal sealed class IterateHistory
     public void Record(ReadOnlySpan<double> beta)
     {
         if (_count > K) throw new InvalidOperationException("the history is full: extrapolate before recording again");
-        var x = Buffer(_iterates, _count++);
-        for (int a = 0; a < _features; a++) beta.Slice(_active[a] * _width, _width).CopyTo(x.Slice(a * _width, _width));
+        int m = Length;
+        if (_last.Length < m) _last = new double[Capacity(_last.Length, m)];
+        var last = _last.AsSpan(0, m);
+        if (_count == 0)
+        {
+            for (int a = 0; a < _features; a++) beta.Slice(_active[a] * _width, _width).CopyTo(last.Slice(a * _width, _width));
+        }
+        else
+        {
+            var difference = Buffer(_differences, _count - 1);
+            for (int a = 0; a < _features; a++)
+                for (int c = 0, at = a * _width; c < _width; c++, at++)
+                {
+                    double value = beta[_active[a] * _width + c];
+                    difference[at] = value - last[at];
+                    last[at] = value;
+                }
+        }
+        _count++;
     }
 
     /// <summary>
@@ -90,12 +107,6 @@ internal sealed class IterateHistory
     {
         int m = Length;
         if (m == 0) return default;
-        for (int r = 0; r < k; r++)
-        {
-            var u = Buffer(_differences, r);
-            ReadOnlySpan<double> next = _iterates[r + 1].AsSpan(0, m), previous = _iterates[r].AsSpan(0, m);
-            for (int a = 0; a < m; a++) u[a] = next[a] - previous[a];
-        }
         Span<double> gram = stackalloc double[K * K];
         gram = gram[..(k * k)];
         double trace = 0;
@@ -116,9 +127,15 @@ internal sealed class IterateHistory
         foreach (double value in z) sum += value;
         if (!(Math.Abs(sum) > 1e-300)) return default;
         if (_result.Length < m) _result = new double[Capacity(_result.Length, m)];
+        // Σ_r w_r·x_{r+1} (w = z/Σz) is x_k − Σ_{j≥1} c_j·D_j with c_j = Σ_{r<j} w_r and D_j = x_{j+1} − x_j.
         var result = _result.AsSpan(0, m);
-        result.Clear();
-        for (int r = 0; r < k; r++) Kernels.Axpy(z[r] / sum, _iterates[r + 1].AsSpan(0, m), result);
+        _last.AsSpan(0, m).CopyTo(result);
+        double weights = 0;
+        for (int j = 1; j < k; j++)
+        {
+            weights += z[j - 1] / sum;
+            Kernels.Axpy(-weights, _differences[j].AsSpan(0, m), result);
+        }
         return result;
     }
 }
