@@ -47,7 +47,7 @@ public class SweepBlockTests
         }
         for (int j = 0; j < design.P; j++)
         {
-            if (beta[j] != 0) Assert.True(block.PositionOf(j) >= 0, $"non-zero coefficient {j} is not in the block");
+            if (beta[j] != 0) Assert.True(block.PositionOf(j) >= 0 || block.Overflow.Contains(j), $"non-zero coefficient {j} is neither in the block nor its overflow");
             if (!columns.Contains(j)) Assert.Equal(-1, block.PositionOf(j));
         }
     }
@@ -61,7 +61,8 @@ public class SweepBlockTests
     {
         int n = 3000, p = 4000;
         var design = Design(1, n, p, 40, standardize: true);
-        var block = new SweepBlock(design);
+        // (Room for four chunks: the default share of this small matrix would be one.)
+        var block = new SweepBlock(design, maxChunks: 4);
         var rng = new Random(2);
         var beta = new double[p];
         var inWorking = new bool[p];
@@ -152,6 +153,109 @@ public class SweepBlockTests
             Assert.Equal(blockResidual.Dot(j), blockResidual.Dot(block, c, rho, rootDot, out double rhoDot));
             Assert.Equal(design.Dot(j, rho, rootDot), rhoDot);
         }
+    }
+
+    /// <summary>
+    /// A sparse path whose active columns outgrow a block bounded to one chunk (65,536 entries; the rest swept from the
+    /// matrix): the same path, to its certificates, as with the block unbounded, and every feature meets its optimality
+    /// condition.
+    /// </summary>
+    [Fact]
+    public void A_path_beyond_the_blocks_bound_is_the_same_path()
+    {
+        int n = 2500, p = 2000;
+        var rng = new Random(12);
+        var rows = new double[n][];
+        for (int i = 0; i < n; i++)
+        {
+            rows[i] = new double[p];
+            for (int j = 0; j < p; j++)
+                if (rng.NextDouble() < 0.04) rows[i][j] = RandomData.Gaussian(rng);
+        }
+        var y = rows.Select(row => row.Take(400).Sum() * 0.3 + RandomData.Gaussian(rng)).ToArray();
+        var data = new Dataset(FeatureMatrix.FromRows(rows).ToSparse(), y);
+        var options = new PathOptions { Fit = new FitOptions { Standardize = false, FitIntercept = false, Tolerance = 1e-10 }, LambdaCount = 20, LambdaMinRatio = 0.02 };
+        var unbounded = Regression.Path(data, options);
+        RegularizationPath bounded;
+        SweepBlock.DataShare = int.MaxValue;
+        try
+        {
+            bounded = Regression.Path(data, options);
+        }
+        finally
+        {
+            SweepBlock.DataShare = 8;
+        }
+        // 100 entries a column: beyond 655 active features the bounded block overflows.
+        Assert.True(bounded.Model(bounded.Count - 1).NonZeroCount > 900, $"{bounded.Model(bounded.Count - 1).NonZeroCount} active at the end");
+        for (int k = 0; k < bounded.Count; k++)
+        {
+            LinearModel a = unbounded.Model(k), b = bounded.Model(k);
+            Assert.True(b.Diagnostics.DualityGap <= b.Diagnostics.GapTolerance);
+            Assert.Equal(a.Diagnostics.Objective, b.Diagnostics.Objective, 1e-9 * Math.Abs(a.Diagnostics.Objective));
+            double kkt = Certificates.KktViolation(rows, y, b.Intercept, b.Coefficients, b.CanonicalLambda, b.CanonicalL1Ratio, false, false);
+            Assert.True(kkt < 1e-6, $"KKT violation {kkt:E2} at λ {k}");
+        }
+    }
+
+    /// <summary>
+    /// A block bounded to one chunk: the non-zero features it has no room for are its overflow, swept from the matrix
+    /// after it; every non-zero coefficient is in one or the other, and sweeps and the recomputed residual through both
+    /// agree with the matrix's (a feature moves into the block once a compaction makes room).
+    /// </summary>
+    [Fact]
+    public void A_bounded_block_sweeps_the_rest_from_the_matrix()
+    {
+        int n = 2000, p = 5000;
+        var design = Design(9, n, p, 40, standardize: true);
+        var rng = new Random(10);
+        var y = Enumerable.Range(0, n).Select(_ => RandomData.Gaussian(rng)).ToArray();
+        var beta = new double[p];
+        // About 2,500 non-zero features of 40 entries on average: 100,000 entries, beyond one chunk of 65,536.
+        var features = Enumerable.Range(0, p).Where(j => j % 2 == 0).ToArray();
+        foreach (int j in features) beta[j] = 0.02 * RandomData.Gaussian(rng);
+        var inWorking = new bool[p];
+        foreach (int j in features) inWorking[j] = true;
+        var block = new SweepBlock(design, maxChunks: 1);
+        block.Update(features, inWorking, beta, 0);
+        Assert.True(block.Overflow.Length > 500, $"{block.Overflow.Length} features overflowed");
+        Assert.Equal(features.Order(), block.Swept.ToArray().Order());
+        Assert.Equal(block.Columns.ToArray(), block.Swept[..block.Count].ToArray());
+        foreach (int j in block.Overflow) Assert.Equal(-1, block.PositionOf(j));
+        AssertHolds(design, block, inWorking, beta);
+
+        var swept = block.Swept.ToArray();
+        var fromMatrix = (double[])beta.Clone();
+        var matrixResidual = new Residual(design, y, fromMatrix);
+        var fromBlock = (double[])beta.Clone();
+        var blockResidual = new Residual(design, y, fromBlock);
+        for (int sweep = 0; sweep < 4; sweep++)
+        {
+            matrixResidual.SparseSweep(swept, 0.01, 0, fromMatrix);
+            blockResidual.BlockSweep(block, 0.01, 0, fromBlock);
+        }
+        for (int j = 0; j < p; j++) Assert.Equal(fromMatrix[j], fromBlock[j], 1e-10 * Math.Max(1, Math.Abs(fromMatrix[j])));
+        var along = new double[n];
+        blockResidual.CopyTo(along);
+        blockResidual.Refresh(fromBlock, block);
+        var again = new double[n];
+        blockResidual.CopyTo(again);
+        var fresh = new double[n];
+        new Residual(design, y, fromBlock).CopyTo(fresh);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(fresh[i], along[i], 1e-12 * Math.Max(1, Math.Abs(fresh[i])));
+            Assert.Equal(fresh[i], again[i], 1e-12 * Math.Max(1, Math.Abs(fresh[i])));
+        }
+
+        // Most of the block's features leave: the compaction makes room, and the overflow moves in.
+        int overflowed = block.Overflow.Length;
+        foreach (int j in block.Columns.ToArray().Take(block.Count / 2)) fromBlock[j] = 0;
+        block.Update(features, inWorking, fromBlock, 0);
+        Assert.True(block.Overflow.Length < overflowed, $"overflow {overflowed} -> {block.Overflow.Length}");
+        AssertHolds(design, block, inWorking, fromBlock);
+        foreach (int j in features)
+            if (fromBlock[j] != 0) Assert.True(block.PositionOf(j) >= 0 || block.Overflow.Contains(j), $"non-zero feature {j} is neither in the block nor its overflow");
     }
 
     /// <summary>

@@ -249,7 +249,7 @@ internal static class CoordinateDescent
             if (block is not null)
             {
                 block.Update(working, inWorking, beta, l2);
-                activeSpan = block.Columns;
+                activeSpan = block.Swept;
             }
             // One set of Anderson buffers for every round and λ of a path (each round's active set is copied in).
             var anderson = activeSpan.Length >= AndersonFrom ? (extrapolation ??= new Extrapolation()).Restart(activeSpan) : null;
@@ -962,7 +962,7 @@ internal static class CoordinateDescent
                 current[a] = beta[j];
                 double delta = extrapolated[a] - current[a];
                 if (delta == 0) continue;
-                if (block is not null) residual.Subtract(block, a, delta);
+                if (block is not null && a < block.Count) residual.Subtract(block, a, delta);
                 else residual.Subtract(j, delta);
                 beta[j] = extrapolated[a];
             }
@@ -973,7 +973,7 @@ internal static class CoordinateDescent
                 int j = active[a];
                 double delta = current[a] - beta[j];
                 if (delta == 0) continue;
-                if (block is not null) residual.Subtract(block, a, delta);
+                if (block is not null && a < block.Count) residual.Subtract(block, a, delta);
                 else residual.Subtract(j, delta);
                 beta[j] = current[a];
             }
@@ -1390,7 +1390,7 @@ internal sealed class Residual
         }
     }
 
-    /// <summary><see cref="Refresh(ReadOnlySpan{double})"/> when every non-zero coefficient's feature is in the block (read from there, in its order).</summary>
+    /// <summary><see cref="Refresh(ReadOnlySpan{double})"/> when every non-zero coefficient's feature is in the block or its overflow (read from there, in the sweeps' order).</summary>
     public void Refresh(ReadOnlySpan<double> beta, SweepBlock block)
     {
         _yc.CopyTo(_r, 0);
@@ -1403,6 +1403,12 @@ internal sealed class Residual
             var values = block.Entries(c, out var rows);
             double a = -beta[j] / _design.Scale[j];
             for (int k = 0; k < values.Length; k++) _r[rows[k]] += a * values[k];
+            shift += beta[j] * _design.Center[j] / _design.Scale[j];
+        }
+        foreach (int j in block.Overflow)
+        {
+            if (beta[j] == 0) continue;
+            _design.StoredAdd(j, -beta[j] / _design.Scale[j], _r);
             shift += beta[j] * _design.Center[j] / _design.Scale[j];
         }
         _shift = shift;
@@ -1511,7 +1517,7 @@ internal sealed class Residual
 
     /// <summary>
     /// <see cref="SparseSweep"/> over the features of a <see cref="SweepBlock"/>, in its order, reading their entries
-    /// from the block. The divisions by s_j·n, q_j + λ2 and s_j are multiplications by the block's reciprocals (each
+    /// from the block, then over its overflow from the matrix. The divisions by s_j·n, q_j + λ2 and s_j are multiplications by the block's reciprocals (each
     /// division sat on the chain from one column's product to its update, which the next column waits for).
     /// </summary>
     public double BlockSweep(SweepBlock block, double l1, double l2, Span<double> beta)
@@ -1563,7 +1569,7 @@ internal sealed class Residual
             }
             total += 0.5 * (q + l2) * delta * delta;
         }
-        return total;
+        return block.Overflow.IsEmpty ? total : total + SparseSweep(block.Overflow, l1, l2, beta);
     }
 
     /// <summary>R ← R − δ·x̃_j.</summary>
