@@ -139,12 +139,13 @@ internal static class CoordinateDescent
         if (previous is not null && design.IsSparse && design.Root is null && !design.Shaped && previous.ResidualOf is { } last && last.Matches(beta))
         {
             extrapolated = previous.Before is not null && previous.L1Before > previous.L1 && l1 < previous.L1;
-            // The start (the last solution) becomes the solution before the last, once the older one has served.
-            var start = previous.SpareSnapshot ?? new CoefficientSnapshot();
-            start.Take(beta);
             if (extrapolated) ExtrapolatePath(beta, previous.Before!, (previous.L1 - l1) / (previous.L1Before - previous.L1));
+            // The last solution's snapshot becomes the one before the last (no copy); the older one is kept for its buffers
+            // and taken again at the end of this fit. Until then the residual's β is not known to the memory: it is
+            // recomputed below (from the block after an extrapolated start).
             previous.SpareSnapshot = previous.Before;
-            previous.Before = start;
+            previous.Before = last;
+            previous.ResidualOf = null;
             previous.L1Before = previous.L1;
         }
         Residual residual;
@@ -352,7 +353,8 @@ internal static class CoordinateDescent
         if (previous is not null)
         {
             // Each fit ends with the residual recomputed from β, and β does not change after it.
-            (previous.ResidualOf ??= new CoefficientSnapshot()).Take(beta);
+            (previous.ResidualOf ??= previous.SpareSnapshot ?? new CoefficientSnapshot()).Take(beta);
+            previous.SpareSnapshot = null;
             previous.Anderson = extrapolation;
             previous.SpareGradient = previous.Gradient;
             previous.Gradient = v;
