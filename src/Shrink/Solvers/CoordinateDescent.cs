@@ -154,7 +154,7 @@ internal static class CoordinateDescent
             residual = kept;
             // Every fit ends on a residual recomputed from its β: the next λ starting there needs no recomputation
             // (late on a sparse path that is as much work as a sweep, per λ).
-            // (An extrapolated start moved only the features of the last solution, all in the block the last fit left.)
+            // (An extrapolated start moved only the features of the last solution, all in the block or its overflow.)
             if (extrapolated && previous.Block is { } from && from.Design == design) residual.Refresh(beta, from);
             else if (previous.ResidualOf is not { } of || !of.Matches(beta)) residual.Refresh(beta);
         }

@@ -102,9 +102,10 @@ internal sealed class SweepBlock
     public int PositionOf(int j) => _position[j];
 
     /// <summary>
-    /// Makes the block hold every non-zero coefficient's feature and only working features: drops the features that
-    /// left the working set (and, once they are a tenth of the block, those at zero), then adds the non-zero features
-    /// it lacks at the end, in the order given.
+    /// Makes the block and its overflow hold every non-zero coefficient's feature, and only working features: drops the
+    /// features that left the working set (and, once they are a tenth of the block, those at zero), then adds the
+    /// non-zero features it lacks at the end, in the order given, as long as its bound leaves room; the rest are the
+    /// overflow.
     /// </summary>
     /// <param name="working">The working features (every non-zero coefficient is among them).</param>
     /// <param name="inWorking">Membership of the working set, by feature.</param>
@@ -122,7 +123,7 @@ internal sealed class SweepBlock
         foreach (int j in working)
             if (beta[j] != 0 && _position[j] < 0 && !Append(j)) AddOverflow(j);
         if (_swept.Length < _count + _overflow) Array.Resize(ref _swept, Math.Max(_count + _overflow, _swept.Length * 3 / 2));
-        // The overflow was gathered at the front of the list while the block grew; it goes after the block's features.
+        // (The overflow is gathered apart while the block grows, then goes after the block's features.)
         if (_overflow > 0) Array.Copy(_overflowBuffer, 0, _swept, _count, _overflow);
         Array.Copy(_columns, _swept, _count);
         if (!l2.Equals(_l2))
