@@ -206,10 +206,20 @@ public class SparseTests
         var options = new PathOptions { Fit = new FitOptions { Tolerance = Tight }, LambdaCount = 30 };
         var dense = Regression.Path(new Dataset(FeatureMatrix.FromRows(x), y), options);
         var sparse = Regression.Path(new Dataset(SparseData.Sparse(x), y), options);
-        // 300 features on 40 rows: near the top of the path the objective is nearly flat in some directions, so two
-        // solutions certified to the same objective (to 1e-13 of the null one) may differ in the coefficients by far
-        // more; the objectives, the certificates and the optimality conditions are what must agree.
-        for (int k = 0; k < dense.Count; k++) AssertSame(dense.Model(k), sparse.Model(k), $"λ {k}", coefficients: 1e-2);
+        // 300 features on 40 rows at a density of 5%: many columns hold a single entry, and two of them on the same row
+        // are collinear, so the lasso's coefficients are not unique (the solvers may split a weight between such columns
+        // differently, and did, by 20% of a coefficient, once the sparse sweeps took another order). Its fitted values
+        // are: the loss is strictly convex in u = b0 + Xb, so P(b) − P* ≥ ‖u − u*‖²/(2n) and the two fits lie within
+        // √(2n·gap) of the optimal one each. Those, the objectives, the certificates and the optimality conditions are
+        // what must agree.
+        for (int k = 0; k < dense.Count; k++)
+        {
+            LinearModel d = dense.Model(k), s = sparse.Model(k);
+            Assert.Equal(d.Diagnostics.Objective, s.Diagnostics.Objective, 1e-9 * Math.Max(1, Math.Abs(d.Diagnostics.Objective)));
+            var fitted = d.Predict(FeatureMatrix.FromRows(x)).Zip(s.Predict(FeatureMatrix.FromRows(x)), (a, b) => (a - b) * (a - b)).Sum();
+            double allowed = Math.Sqrt(2 * y.Length * d.Diagnostics.DualityGap) + Math.Sqrt(2 * y.Length * s.Diagnostics.DualityGap) + 1e-9;
+            Assert.True(Math.Sqrt(fitted) <= allowed, $"λ {k}: fitted values {Math.Sqrt(fitted):E3} apart, the gaps allow {allowed:E3}");
+        }
         for (int k = 0; k < sparse.Count; k++)
         {
             var m = sparse.Model(k);

@@ -34,6 +34,10 @@ internal sealed class PathMemory
     internal CoordinateDescent.DualExtrapolation? Dual;
     internal CoordinateDescent.Extrapolation? Anderson;
     internal CoordinateDescent.GramCache? Gram;
+    internal SweepBlock? Block;
+    /// <summary>The solution and λ1 of the fit before the last (for the extrapolated warm start of sparse paths), and a spare snapshot.</summary>
+    internal CoefficientSnapshot? Before, SpareSnapshot;
+    internal double L1Before;
 }
 
 /// <summary>
@@ -65,6 +69,12 @@ internal sealed class CoefficientSnapshot
         _count = count;
         _length = beta.Length;
     }
+
+    /// <summary>The positions of the non-zero values taken, in order, and the values.</summary>
+    public ReadOnlySpan<int> Positions => _positions.AsSpan(0, _count);
+
+    /// <inheritdoc cref="Positions"/>
+    public ReadOnlySpan<double> Values => _values.AsSpan(0, _count);
 
     /// <summary>Whether <paramref name="beta"/> is the vector taken, bit for bit (−0 and 0 alike, as a residual sees them).</summary>
     public bool Matches(ReadOnlySpan<double> beta)
@@ -120,6 +130,24 @@ internal static class CoordinateDescent
             previous.References = null;
             previous.Dual = null;
             previous.Gram = null;
+            previous.Block = null;
+        }
+        // Sparse paths: the warm start is moved along the path's last step. With the active set fixed the lasso's path is
+        // linear in λ, so the features non-zero at both previous λ are extrapolated linearly (none across zero); the
+        // features entering in between bend it, but the start is still nearer than the last solution (on the sparse
+        // anchor path: 803 → 733 sweeps). The residual is recomputed below, as for any start it was not left at.
+        bool extrapolated = false;
+        if (previous is not null && design.IsSparse && design.Root is null && !design.Shaped && previous.ResidualOf is { } last && last.Matches(beta))
+        {
+            extrapolated = previous.Before is not null && previous.L1Before > previous.L1 && l1 < previous.L1;
+            if (extrapolated) ExtrapolatePath(beta, previous.Before!, (previous.L1 - l1) / (previous.L1Before - previous.L1));
+            // The last solution's snapshot becomes the one before the last (no copy); the older one is kept for its buffers
+            // and taken again at the end of this fit. Until then the residual's β is not known to the memory: it is
+            // recomputed below (from the block after an extrapolated start).
+            previous.SpareSnapshot = previous.Before;
+            previous.Before = last;
+            previous.ResidualOf = null;
+            previous.L1Before = previous.L1;
         }
         Residual residual;
         if (previous?.Residual is { } kept && kept.Target.SequenceEqual(yc))
@@ -127,7 +155,9 @@ internal static class CoordinateDescent
             residual = kept;
             // Every fit ends on a residual recomputed from its β: the next λ starting there needs no recomputation
             // (late on a sparse path that is as much work as a sweep, per λ).
-            if (previous.ResidualOf is not { } of || !of.Matches(beta)) residual.Refresh(beta);
+            // (An extrapolated start moved only the features of the last solution, all in the block or its overflow.)
+            if (extrapolated && previous.Block is { } from && from.Design == design) residual.Refresh(beta, from);
+            else if (previous.ResidualOf is not { } of || !of.Matches(beta)) residual.Refresh(beta);
         }
         else
         {
@@ -191,11 +221,22 @@ internal static class CoordinateDescent
         bool earlyPolish = previous is not null && !design.IsSparse && n < design.P;
         var signs = earlyPolish ? new sbyte[Math.Min(p, n + 1)] : [];
         var extrapolation = previous?.Anderson;
+        // Sparse designs whose sweeps take the fused kernel (no weights, the plain penalty): the active columns are swept
+        // from a compact copy (kept for the whole path; see SweepBlock).
+        SweepBlock? block = null;
+        if (design.IsSparse && design.Root is null && !design.Shaped)
+        {
+            block = previous?.Block is { } keptBlock && keptBlock.Design == design ? keptBlock : new SweepBlock(design);
+            if (previous is not null) previous.Block = block;
+        }
+        // Whether β has changed since the residual was last recomputed from it (rather than updated along).
+        bool drifted = false;
         while (sweeps < maxSweeps)
         {
             Sweep(design, residual, entrants ?? working, l1, l2, beta);
             entrants = null;
             sweeps++;
+            drifted = true;
             // max |x̃_jᵀρ| over the working set for the dual candidate of this round, once computed.
             double workingLargest = double.NaN;
 
@@ -204,14 +245,23 @@ internal static class CoordinateDescent
             foreach (int j in working)
                 if (beta[j] != 0) active.Add(j);
 
+            // Sparse columns swept from a compact copy: the block's features (every active one and a few that were, in the
+            // block's order) are the round's active set.
+            ReadOnlySpan<int> activeSpan = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active);
+            if (block is not null)
+            {
+                block.Update(working, inWorking, beta, l2);
+                activeSpan = block.Swept;
+            }
             // One set of Anderson buffers for every round and λ of a path (each round's active set is copied in).
-            var anderson = active.Count >= AndersonFrom ? (extrapolation ??= new Extrapolation()).Restart(active) : null;
-            var activeSpan = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active);
+            var anderson = activeSpan.Length >= AndersonFrom ? (extrapolation ??= new Extrapolation()).Restart(activeSpan) : null;
             int settled = 0;
             while (sweeps < maxSweeps)
             {
                 if (earlyPolish) RecordSigns(activeSpan, beta, signs);
-                double decrease = Sweep(design, residual, activeSpan, l1, l2, beta);
+                double decrease = block is not null
+                    ? residual.BlockSweep(block, l1, l2, beta)
+                    : Sweep(design, residual, activeSpan, l1, l2, beta);
                 sweeps++;
                 dual?.Record(residual);
                 lastDecrease = decrease;
@@ -221,18 +271,26 @@ internal static class CoordinateDescent
                 if (earlyPolish && SameSigns(activeSpan, beta, signs) && ++settled >= EarlyPolishAfter) break;
                 if (anderson is null) continue;
                 anderson.Record(beta);
-                if (anderson.Ready) anderson.TryStep(design, residual, l1, l2, beta);
+                if (anderson.Ready) anderson.TryStep(design, residual, l1, l2, beta, block);
             }
 
             // The direct solve goes first and is judged by the objective (one pass over the active columns), so that a
             // single full pass then serves both the optimality check and the duality gap.
-            var gramCache = previous is null ? null : previous.Gram ??= new GramCache(p);
+            // (A block's active set beyond the cache's capacity is solved uncached, if at all: the cache is let go, it
+            // holds p-long index arrays and the rows of the last polished set.)
+            if (previous is not null && block is not null && activeSpan.Length > GramCache.Capacity) previous.Gram = null;
+            var gramCache = previous is null || (block is not null && activeSpan.Length > GramCache.Capacity) ? null : previous.Gram ??= new GramCache(p);
             bool polished = Polish(design, yc, l1, l2, residual, beta, gramCache, working);
             // A polish that was not kept (a singular block, or beyond its budget) would be tried again after every few
             // sweeps to no avail: from then on the sweeps run to their tolerance.
             if (!polished) earlyPolish = false;
-            // (A kept polish has just recomputed the residual.)
-            if (!polished) residual.Refresh(beta, working);
+            // (A kept polish has just recomputed the residual.) With a block the residual is recomputed only for the exact
+            // certificate below: the restricted gap only decides whether to go on sweeping, and the rounding drift of a
+            // few dozen sweeps of incremental updates (relative 1e-15 or so) cannot move it across a tolerance of 1e-9
+            // in any way that matters; that saved a pass over the active columns per round (5–6 rounds per λ late on
+            // the sparse anchor path).
+            if (polished) drifted = false;
+            else if (block is null) drifted = Refresh(residual, beta, working, block);
             if (working.Length < included.Length)
             {
                 // The gap of the problem restricted to the working set costs a pass over the working columns only; while
@@ -240,12 +298,12 @@ internal static class CoordinateDescent
                 if (design.Shaped) Array.Clear(restricted);
                 // The dual candidate's products ride on the same pass (each column is read once for both).
                 var rho = dual?.Candidate();
-                double candidateLargest = WorkingPass(design, residual, working, restricted, rho);
+                double candidateLargest = WorkingPass(design, residual, working, restricted, rho, block);
                 double restrictedGap = RestrictedGap(design, working, restricted, beta, residual.SquaredNorm(), l1, l2);
                 if (restrictedGap > gapTolerance && rho is not null)
                 {
                     workingLargest = candidateLargest;
-                    restrictedGap = Math.Min(restrictedGap, dual!.Gap(residual, yc, beta, l1, rho, workingLargest));
+                    restrictedGap = Math.Min(restrictedGap, dual!.Gap(residual, yc, beta, l1, rho, workingLargest, working));
                 }
                 if (restrictedGap > gapTolerance)
                 {
@@ -257,13 +315,26 @@ internal static class CoordinateDescent
                     continue;
                 }
             }
+            // (With a block, the residual's rounding drift is removed here, once per λ, for the exact certificate. The
+            // working values handed in were computed just before, at the drifted residual: they differ from products at
+            // the refreshed one in the last digits only, far below anything the gap tolerance can see.)
+            if (drifted) drifted = Refresh(residual, beta, working, block);
             var (bounds, computed) = CheckingGradient(design, residual, beta, n * l1, v, previous,
                 working.Length < included.Length ? (working, inWorking, restricted) : null);
             // The optimality check over the features the strong rule left out; any that fail join the working set. Only
             // those whose products the check computed can (the others' bounds are below their thresholds).
             var violators = new List<int>();
-            foreach (int j in computed ?? included)
-                if (!inWorking[j] && Violates(design, j, v[j], n * l1)) violators.Add(j);
+            if (design.Shaped)
+            {
+                foreach (int j in computed ?? included)
+                    if (!inWorking[j] && Violates(design, j, v[j], n * l1)) violators.Add(j);
+            }
+            else
+            {
+                // (The plain penalty's condition, without the per-feature lookups.)
+                foreach (int j in computed ?? included)
+                    if (!inWorking[j] && Math.Abs(v[j]) > n * l1) violators.Add(j);
+            }
             if (violators.Count > 0)
             {
                 foreach (int j in violators) inWorking[j] = true;
@@ -278,22 +349,47 @@ internal static class CoordinateDescent
                 // the features outside it are bounded from their gradient at R, and few need an exact product.
                 double largest = double.IsNaN(workingLargest) ? dual.Largest(design, point, working) : workingLargest;
                 if (working.Length < included.Length) largest = dual.LargestBeyond(design, residual, point, largest, n * l1, included, inWorking, bounds);
-                gap = Math.Min(gap, dual.Gap(residual, yc, beta, l1, point, largest));
+                gap = Math.Min(gap, dual.Gap(residual, yc, beta, l1, point, largest, working));
             }
             if (gap <= gapTolerance) break;
             rss = double.NaN;
             innerTolerance = NextInnerTolerance(innerTolerance, gap, gapTolerance, lastDecrease, polished);
         }
+        if (drifted) Refresh(residual, beta, working, block);
         if (previous is not null)
         {
-            // Each round ends with the residual recomputed from β (after the polish), and β does not change after it.
-            (previous.ResidualOf ??= new CoefficientSnapshot()).Take(beta);
+            // Each fit ends with the residual recomputed from β, and β does not change after it.
+            (previous.ResidualOf ??= previous.SpareSnapshot ?? new CoefficientSnapshot()).Take(beta);
+            previous.SpareSnapshot = null;
             previous.Anderson = extrapolation;
             previous.SpareGradient = previous.Gradient;
             previous.Gradient = v;
             previous.L1 = l1;
         }
         return new Outcome(sweeps, gap <= gapTolerance, gap, rss);
+    }
+
+    /// <summary>β ← β + t·(β − before) for the coefficients non-zero with the same sign in both (before given by its non-zero entries); one that would cross zero stops there.</summary>
+    private static void ExtrapolatePath(Span<double> beta, CoefficientSnapshot before, double t)
+    {
+        var features = before.Positions;
+        var values = before.Values;
+        for (int a = 0; a < features.Length; a++)
+        {
+            int j = features[a];
+            double b = beta[j], o = values[a];
+            if (b == 0 || o == 0 || (b > 0) != (o > 0)) continue;
+            double next = b + t * (b - o);
+            beta[j] = (next > 0) == (b > 0) ? next : 0;
+        }
+    }
+
+    /// <summary>Recomputes the residual from β, whose non-zero coefficients are all in the block if there is one, else in the working set; returns false (no drift left).</summary>
+    private static bool Refresh(Residual residual, ReadOnlySpan<double> beta, int[] working, SweepBlock? block)
+    {
+        if (block is not null) residual.Refresh(beta, block);
+        else residual.Refresh(beta, working);
+        return false;
     }
 
     /// <summary>The features that are variables, in order (counted first: exactly p values or fewer, no growing buffers).</summary>
@@ -313,8 +409,9 @@ internal static class CoordinateDescent
     /// them (0 without one). A large set is split over the cores by blocks of features; each value is one dot product
     /// whoever computes it, and the maximum of the same values is the same, so results do not depend on the thread count.
     /// </summary>
-    internal static double WorkingPass(Design design, Residual residual, int[] working, double[] gradient, double[]? rho)
+    internal static double WorkingPass(Design design, Residual residual, int[] working, double[] gradient, double[]? rho, SweepBlock? block = null)
     {
+        if (block is not null) return WorkingPass(residual, block, working, gradient, rho);
         const int Block = 4096;
         double rootDot = rho is null ? 0 : design.RootDot(rho);
         double Range(int b)
@@ -343,6 +440,60 @@ internal static class CoordinateDescent
         System.Threading.Tasks.Parallel.For(0, blocks, CoordinateDescent.Threads, b => maxima[b] = Range(b));
         return maxima.Max();
     }
+
+    /// <summary>
+    /// <see cref="WorkingPass(Design, Residual, int[], double[], double[], SweepBlock)"/> with the block's features (all
+    /// working ones) read from the block, the other working features from the matrix. Both parts are split into ranges
+    /// over the cores once the pass is large enough to pay for it (late on the sparse anchor path, a million stored
+    /// entries read twice); each value is one dot product whoever computes it, so nothing depends on the thread count.
+    /// </summary>
+    private static double WorkingPass(Residual residual, SweepBlock block, int[] working, double[] gradient, double[]? rho)
+    {
+        const int InBlock = 1024, Outside = 4096;
+        var design = residual.Design;
+        double rootDot = rho is null ? 0 : design.RootDot(rho);
+        int blockRanges = (block.Count + InBlock - 1) / InBlock, outsideRanges = (working.Length + Outside - 1) / Outside;
+        double Range(int b)
+        {
+            double largest = 0;
+            if (b < blockRanges)
+            {
+                var columns = block.Columns;
+                int end = Math.Min(block.Count, (b + 1) * InBlock);
+                for (int c = b * InBlock; c < end; c++)
+                {
+                    gradient[columns[c]] = residual.Dot(block, c, rho, rootDot, out double rhoDot);
+                    largest = Math.Max(largest, Math.Abs(rhoDot));
+                }
+                return largest;
+            }
+            b -= blockRanges;
+            int last = Math.Min(working.Length, (b + 1) * Outside);
+            for (int a = b * Outside; a < last; a++)
+            {
+                int j = working[a];
+                if (block.PositionOf(j) >= 0) continue;
+                if (a + 1 < last) design.Prefetch(working[a + 1]);
+                gradient[j] = residual.Dot(j);
+                if (rho is not null) largest = Math.Max(largest, Math.Abs(design.Dot(j, rho, rootDot)));
+            }
+            return largest;
+        }
+        int ranges = blockRanges + outsideRanges;
+        double entries = design.PassCost * (double)working.Length / design.P;
+        if (ranges < 2 || entries < ParallelWorkingEntries)
+        {
+            double largest = 0;
+            for (int b = 0; b < ranges; b++) largest = Math.Max(largest, Range(b));
+            return largest;
+        }
+        var maxima = new double[ranges];
+        System.Threading.Tasks.Parallel.For(0, ranges, CoordinateDescent.Threads, b => maxima[b] = Range(b));
+        return maxima.Max();
+    }
+
+    /// <summary>Stored entries (estimated) from which a working pass with a block runs on all cores.</summary>
+    private const double ParallelWorkingEntries = 200_000;
 
     /// <summary>
     /// The duality gap of the problem restricted to the working features, from their gradients v (entries of other
@@ -820,12 +971,13 @@ internal static class CoordinateDescent
         }
 
         /// <summary>The duality gap at β with the dual point built from ρ, given max |x̃_jᵀρ| over the features the gap is for.</summary>
-        public double Gap(Residual residual, ReadOnlySpan<double> yc, ReadOnlySpan<double> beta, double l1, double[] rho, double largest)
+        /// <param name="support">Features among which every non-zero coefficient is (the working set: late on a sparse path a tenth of them).</param>
+        public double Gap(Residual residual, ReadOnlySpan<double> yc, ReadOnlySpan<double> beta, double l1, double[] rho, double largest, int[] support)
         {
             double nl1 = n * l1;
             double s = largest > nl1 ? nl1 / largest : 1;
             double l1Norm = 0;
-            for (int j = 0; j < beta.Length; j++) l1Norm += Math.Abs(beta[j]);
+            foreach (int j in support) l1Norm += Math.Abs(beta[j]);
             double gap = (residual.SquaredNorm() + s * s * Kernels.Dot(rho, rho) - 2 * s * Kernels.Dot(yc, rho)) / (2.0 * n) + l1 * l1Norm;
             return double.IsFinite(gap) ? Math.Max(gap, 0) : double.PositiveInfinity;
         }
@@ -873,9 +1025,9 @@ internal static class CoordinateDescent
         private double[] _current = [];
 
         /// <summary>Starts on the active set <paramref name="active"/> (copied), forgetting the iterates of the last.</summary>
-        public Extrapolation Restart(List<int> active)
+        public Extrapolation Restart(ReadOnlySpan<int> active)
         {
-            _history.Restart(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(active));
+            _history.Restart(active);
             return this;
         }
 
@@ -883,7 +1035,8 @@ internal static class CoordinateDescent
 
         public void Record(ReadOnlySpan<double> beta) => _history.Record(beta);
 
-        public void TryStep(Design design, Residual residual, double l1, double l2, Span<double> beta)
+        /// <param name="block">The block the sweeps read, when the active set is its features in its order (the residual moves through it).</param>
+        public void TryStep(Design design, Residual residual, double l1, double l2, Span<double> beta, SweepBlock? block = null)
         {
             var extrapolated = _history.Extrapolate();
             if (extrapolated.IsEmpty) return;
@@ -903,7 +1056,8 @@ internal static class CoordinateDescent
                 current[a] = beta[j];
                 double delta = extrapolated[a] - current[a];
                 if (delta == 0) continue;
-                residual.Subtract(j, delta);
+                if (block is not null && a < block.Count) residual.Subtract(block, a, delta);
+                else residual.Subtract(j, delta);
                 beta[j] = extrapolated[a];
             }
             double after = residual.SquaredNorm() / (2.0 * n) + ActivePenalty(design, active, beta, l1, l2);
@@ -913,7 +1067,8 @@ internal static class CoordinateDescent
                 int j = active[a];
                 double delta = current[a] - beta[j];
                 if (delta == 0) continue;
-                residual.Subtract(j, delta);
+                if (block is not null && a < block.Count) residual.Subtract(block, a, delta);
+                else residual.Subtract(j, delta);
                 beta[j] = current[a];
             }
         }
@@ -1301,7 +1456,7 @@ internal sealed class Residual
     }
 
     /// <summary>Recomputes R from β, discarding rounding drift accumulated by many updates.</summary>
-    public void Refresh(ReadOnlySpan<double> beta) => Refresh(beta, null);
+    public void Refresh(ReadOnlySpan<double> beta) => Refresh(beta, (int[]?)null);
 
     /// <summary>
     /// <see cref="Refresh(ReadOnlySpan{double})"/> when every non-zero coefficient is among <paramref name="candidates"/>
@@ -1332,6 +1487,60 @@ internal sealed class Residual
         }
     }
 
+    /// <summary><see cref="Refresh(ReadOnlySpan{double})"/> when every non-zero coefficient's feature is in the block or its overflow (read from there, in the sweeps' order).</summary>
+    public void Refresh(ReadOnlySpan<double> beta, SweepBlock block)
+    {
+        _yc.CopyTo(_r, 0);
+        var columns = block.Columns;
+        double shift = 0;
+        for (int c = 0; c < columns.Length; c++)
+        {
+            int j = columns[c];
+            if (beta[j] == 0) continue;
+            var values = block.Entries(c, out var rows);
+            double a = -beta[j] / _design.Scale[j];
+            for (int k = 0; k < values.Length; k++) _r[rows[k]] += a * values[k];
+            shift += beta[j] * _design.Center[j] / _design.Scale[j];
+        }
+        foreach (int j in block.Overflow)
+        {
+            if (beta[j] == 0) continue;
+            _design.StoredAdd(j, -beta[j] / _design.Scale[j], _r);
+            shift += beta[j] * _design.Center[j] / _design.Scale[j];
+        }
+        _shift = shift;
+        _rootSum = _design.RootDot(_r);
+    }
+
+    /// <summary>
+    /// x̃_jᵀR for the feature at position <paramref name="c"/> of the block, and x̃_jᵀρ when a second vector is given
+    /// (its Σ√w·ρ in <paramref name="rootDotRho"/>): the same operations in the same order as <see cref="Dot(int)"/> and
+    /// <see cref="Design.Dot(int, ReadOnlySpan{double}, double)"/>, so the same values.
+    /// </summary>
+    public double Dot(SweepBlock block, int c, double[]? rho, double rootDotRho, out double rhoDot)
+    {
+        int j = block.Columns[c];
+        var values = block.Entries(c, out var rows);
+        double value = Design.StoredDot(values, rows, _r);
+        double cj = _design.Center[j];
+        if (_shift != 0) value += _shift * _design.WeightedSum![j];
+        if (cj != 0) value -= cj * (_rootSum + _shift * _design.N);
+        rhoDot = rho is null ? 0 : (Design.StoredDot(values, rows, rho) - cj * rootDotRho) / _design.Scale[j];
+        return value / _design.Scale[j];
+    }
+
+    /// <summary><see cref="Subtract(int, double)"/> for the feature at position <paramref name="c"/> of the block, read from there.</summary>
+    public void Subtract(SweepBlock block, int c, double delta)
+    {
+        int j = block.Columns[c];
+        double a = delta / _design.Scale[j];
+        var values = block.Entries(c, out var rows);
+        for (int k = 0; k < values.Length; k++) _r[rows[k]] += -a * values[k];
+        if (_design.WeightedSum is not { } sums) return;
+        _shift += a * _design.Center[j];
+        _rootSum -= a * sums[j];
+    }
+
     /// <summary>x̃_jᵀR.</summary>
     public double Dot(int j)
     {
@@ -1346,8 +1555,8 @@ internal sealed class Residual
 
     /// <summary>
     /// <see cref="CoordinateDescent"/>'s sweep for an unweighted sparse design with the plain penalty, the product
-    /// and the update of each column fused: the same operations in the same order as <see cref="Dot"/>, the update
-    /// and <see cref="Subtract"/> (so the same results), without their per-column dispatch. Late on a sparse path a
+    /// and the update of each column fused: the same operations in the same order as <see cref="Dot(int)"/>, the update
+    /// and <see cref="Subtract(int, double)"/> (so the same results), without their per-column dispatch. Late on a sparse path a
     /// sweep visits thousands of scattered columns of a few dozen entries each: their entries are asked for two
     /// columns ahead, where one ahead left each column start waiting on memory.
     /// </summary>
@@ -1401,6 +1610,63 @@ internal sealed class Residual
             total += 0.5 * (q + l2) * delta * delta;
         }
         return total;
+    }
+
+    /// <summary>
+    /// <see cref="SparseSweep"/> over the features of a <see cref="SweepBlock"/>, in its order, reading their entries
+    /// from the block, then over its overflow from the matrix. The divisions by s_j·n, q_j + λ2 and s_j are multiplications by the block's reciprocals (each
+    /// division sat on the chain from one column's product to its update, which the next column waits for).
+    /// </summary>
+    public double BlockSweep(SweepBlock block, double l1, double l2, Span<double> beta)
+    {
+        var d = _design;
+        int n = d.N, shift = block.Shift, mask = (1 << shift) - 1;
+        ref double r = ref MemoryMarshal.GetArrayDataReference(_r);
+        var center = d.Center;
+        double[] norms = d.NormSquaredOverN;
+        // (Without centres σ stays 0 and Σ√w·r is never read, as in SparseSweep.)
+        double[]? sums = d.WeightedSum;
+        var columns = block.Columns;
+        int[] starts = block.Start, lengths = block.Length;
+        double[] zScale = block.ZScale, inverseScale = block.InverseScale, inverseCurvature = block.InverseCurvature;
+        var valueChunks = block.Values;
+        var rowChunks = block.Rows;
+        double total = 0;
+        for (int c = 0; c < columns.Length; c++)
+        {
+            int j = columns[c];
+            int at = starts[c], chunk = at >> shift, start = at & mask, end = start + lengths[c];
+            ref double values = ref MemoryMarshal.GetArrayDataReference(valueChunks[chunk]);
+            ref int rows = ref MemoryMarshal.GetArrayDataReference(rowChunks[chunk]);
+            double first = 0, second = 0;
+            int k = start;
+            for (; k + 1 < end; k += 2)
+            {
+                first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k));
+                second += Unsafe.Add(ref values, k + 1) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k + 1));
+            }
+            if (k < end) first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k));
+            double value = first + second;
+            double cj = center[j];
+            if (_shift != 0) value += _shift * sums![j];
+            if (cj != 0) value -= cj * (_rootSum + _shift * n);
+            double q = norms[j];
+            double old = beta[j];
+            double z = value * zScale[c] + q * old;
+            double updated = (z > l1 ? z - l1 : z < -l1 ? z + l1 : 0.0) * inverseCurvature[c];
+            double delta = updated - old;
+            if (delta == 0) continue;
+            beta[j] = updated;
+            double a = delta * inverseScale[c], minus = -a;
+            for (k = start; k < end; k++) Unsafe.Add(ref r, Unsafe.Add(ref rows, k)) += minus * Unsafe.Add(ref values, k);
+            if (sums is not null)
+            {
+                _shift += a * cj;
+                _rootSum -= a * sums[j];
+            }
+            total += 0.5 * (q + l2) * delta * delta;
+        }
+        return block.Overflow.IsEmpty ? total : total + SparseSweep(block.Overflow, l1, l2, beta);
     }
 
     /// <summary>R ← R − δ·x̃_j.</summary>

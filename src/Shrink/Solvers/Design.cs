@@ -159,6 +159,27 @@ internal sealed class Design
     }
 
     /// <summary>
+    /// Σ values_k·r[rows_k] for a column's entries held elsewhere (a <see cref="SweepBlock"/>): the same two interleaved
+    /// sums as <see cref="StoredDot(int, ReadOnlySpan{double})"/> without weights, so the same value.
+    /// </summary>
+    public static double StoredDot(ReadOnlySpan<double> values, ReadOnlySpan<int> rows, ReadOnlySpan<double> r)
+    {
+        ref int row = ref MemoryMarshal.GetReference(rows);
+        ref double value = ref MemoryMarshal.GetReference(values);
+        // The rows come from a checked matrix and r has its n values (the callers' residuals and dual points).
+        ref double rr = ref MemoryMarshal.GetReference(r);
+        double total = 0, second = 0;
+        int k = 0, end = values.Length;
+        for (; k + 1 < end; k += 2)
+        {
+            total += Unsafe.Add(ref value, k) * Unsafe.Add(ref rr, Unsafe.Add(ref row, k));
+            second += Unsafe.Add(ref value, k + 1) * Unsafe.Add(ref rr, Unsafe.Add(ref row, k + 1));
+        }
+        if (k < end) total += Unsafe.Add(ref value, k) * Unsafe.Add(ref rr, Unsafe.Add(ref row, k));
+        return total + second;
+    }
+
+    /// <summary>
     /// Asks the cache for the stored entries of sparse column j ahead of use. A sweep visits scattered columns whose
     /// entries no longer fit the core's cache; without this hint each column start waits on memory (measured: 7.8 →
     /// 3.5 ns per stored entry for a sweep over 10,000 columns of 40 entries). A no-op for dense designs and without SSE.
