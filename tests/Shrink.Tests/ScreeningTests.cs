@@ -403,4 +403,42 @@ public class ScreeningTests
             Assert.Equal(all.Model(k).Diagnostics.DualityGap, one.Model(k).Diagnostics.DualityGap);
         }
     }
+
+    /// <summary>
+    /// A path's first λ starts from one gradient pass at zero (it sets λmax for the strong rule there) instead of a sweep
+    /// over every feature. Grids that begin above λmax, at it, just below it and far below it (where the strong rule
+    /// leaves out features that then violate and must join) give what a fit of that λ alone gives, certified.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1.5)]
+    [InlineData(false, 1.0)]
+    [InlineData(false, 0.97)]
+    [InlineData(false, 0.6)]
+    [InlineData(true, 0.97)]
+    [InlineData(true, 0.3)]
+    public void A_paths_first_lambda_from_zero_is_the_single_fit(bool sparse, double fraction)
+    {
+        int n = 50, p = 400;
+        var rows = Rows(21, n, p, sparse ? 0.1 : 1.0);
+        var rng = new Random(3);
+        var y = Enumerable.Range(0, n).Select(i => rows[i][0] - 0.5 * rows[i][7] + RandomData.Gaussian(rng)).ToArray();
+        var x = FeatureMatrix.FromRows(rows);
+        var data = new Dataset(sparse ? x.ToSparse() : x, y);
+        var fit = new FitOptions { Penalty = Penalty.Lasso, Tolerance = 1e-12 };
+        double top = Regression.LambdaMax(data, fit);
+        var grid = new[] { fraction * top, fraction * top * 0.9 };
+        var path = Regression.Path(data, new PathOptions { Fit = fit, Lambdas = grid });
+        for (int k = 0; k < grid.Length; k++)
+        {
+            var alone = Regression.Fit(data, fit with { Lambda = grid[k] });
+            var model = path.Model(k);
+            Assert.True(model.Diagnostics.Converged);
+            // (Each within the other's certified gap, and the rounding of objectives of this size.)
+            double rounding = 1e-13 * alone.Diagnostics.Objective;
+            Assert.True(model.Diagnostics.Objective - alone.Diagnostics.Objective <= alone.Diagnostics.DualityGap + rounding,
+                $"λ {k}: objective {model.Diagnostics.Objective:R} against {alone.Diagnostics.Objective:R}");
+            Assert.True(alone.Diagnostics.Objective - model.Diagnostics.Objective <= model.Diagnostics.DualityGap + rounding);
+            Assert.Equal(grid[k] >= top, model.NonZeroCount == 0);
+        }
+    }
 }

@@ -178,6 +178,19 @@ internal static class CoordinateDescent
             if (previous is not null) previous.Included = included;
         }
         var working = included;
+        if (previous is { Gradient: null } && l1 > 0 && !design.Shaped && !beta.ContainsAnyExcept(0.0))
+        {
+            // A path's first λ, from zero: the gradient there is one pass (the optimality check's, which also makes it the
+            // first reference its bounds build on), and it sets λmax, the λ "before" this one, for the strong rule. The
+            // first sweep would otherwise visit every feature, and the check at the end read them all again; now that
+            // check finds the residual where the pass left it (or close) and computes next to nothing.
+            var start = new double[p];
+            CheckingGradient(design, residual, beta, n * l1, start, previous, null);
+            double largest = 0;
+            foreach (int j in included) largest = Math.Max(largest, Math.Abs(start[j]));
+            previous.Gradient = start;
+            previous.L1 = largest / n;
+        }
         if (previous is { Gradient: { } g0 } && previous.L1 > 0)
         {
             // Tibshirani et al.'s sequential strong rule: |x̃ᵀR|/n < 2λ1 − λ1_previous predicts a zero coefficient.
