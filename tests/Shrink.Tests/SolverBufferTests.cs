@@ -181,12 +181,15 @@ public class SolverBufferTests
     }
 
     [Theory]
-    [MemberData(nameof(Sparse))]
-    public void Gram_cache_across_growth_and_eviction_solves_the_system(bool sparse)
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void Gram_cache_across_growth_and_eviction_solves_the_system(bool sparse, bool slotMap)
     {
         var (design, yc, included) = CacheProblem(sparse);
         var rng = new Random(sparse ? 11 : 12);
-        var cache = new CoordinateDescent.GramCache(design.P);
+        // (Slots by feature in an array, or in the map that designs of more than 65,536 features use.)
+        var cache = new CoordinateDescent.GramCache(design.P, slotMap);
         var last = Array.Empty<int>();
         // Requests that keep half of the last one's columns (as a path's polishes share most of theirs) and add new ones
         // in a random order: the cache grows row by row, passes its capacity (which evicts every column not asked for,

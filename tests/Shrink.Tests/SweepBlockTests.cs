@@ -177,6 +177,7 @@ public class SweepBlockTests
         var options = new PathOptions { Fit = new FitOptions { Standardize = false, FitIntercept = false, Tolerance = 1e-10 }, LambdaCount = 20, LambdaMinRatio = 0.02 };
         var unbounded = Regression.Path(data, options);
         RegularizationPath bounded;
+        int share = SweepBlock.DataShare;
         SweepBlock.DataShare = int.MaxValue;
         try
         {
@@ -184,7 +185,7 @@ public class SweepBlockTests
         }
         finally
         {
-            SweepBlock.DataShare = 8;
+            SweepBlock.DataShare = share;
         }
         // 100 entries a column: beyond 655 active features the bounded block overflows.
         Assert.True(bounded.Model(bounded.Count - 1).NonZeroCount > 900, $"{bounded.Model(bounded.Count - 1).NonZeroCount} active at the end");

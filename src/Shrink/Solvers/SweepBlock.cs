@@ -9,10 +9,13 @@ namespace Shrink.Solvers;
 /// columns: 2.7 → 1.7 ns per stored entry, dot product and update together).
 /// </summary>
 /// <remarks>
-/// The block holds at most an eighth of the matrix's stored entries (<see cref="DataShare"/>); non-zero features beyond
-/// that are swept from the matrix after the block's (<see cref="Overflow"/>). It is a copy, and it counts: on the sparse
-/// anchor path its 6 MB are the difference between a peak of 74.6 and 82 MB (AOT); a sixteenth (3 MB) keeps half the
-/// time it saves, a thirty-second (1.5 MB) none of it.
+/// The block holds at most a twelfth of the matrix's stored entries (<see cref="DataShare"/>); non-zero features beyond
+/// that are swept from the matrix after the block's (<see cref="Overflow"/>). It is a copy, and it counts: the path's
+/// allocations are not collected before its peak, so on the sparse anchor path every MB of the block is an MB of peak
+/// memory (an eighth, 7 chunks of 65,536 entries, 5.5 MB: a peak of 82 MB where 74.6 without the block; the target
+/// there is 75 MiB). A twelfth, 5 chunks, 3.9 MB, holds 83% of the last λ's active entries: 0.72 s against 0.70 s with
+/// room for all of them (25 chunks of 16,384 entries, but a peak at the target itself); a sixteenth kept half the time
+/// the block saves, a thirty-second none of it.
 /// Columns are added at the end as they become active and dropped only when a tenth of the block no longer is (the
 /// rest move forward in place), so from one round and λ to the next little is copied. The entries live in chunks of a
 /// fixed size that are kept once made: the block grows without ever copying itself into a larger array, which would
@@ -63,10 +66,10 @@ internal sealed class SweepBlock
 
     /// <summary>
     /// The block holds at most this fraction of the design's stored entries, in whole chunks (at least one): it is a
-    /// copy, and the sparse path's peak memory is part of its target. On the sparse anchor set an eighth is 6 MB, room
-    /// for all 10,000 features active at the end of its path; features beyond the bound are swept from the matrix.
+    /// copy, and the sparse path's peak memory is part of its target. On the sparse anchor set a twelfth is 3.9 MB, room
+    /// for 83% of the entries of the 9,900 features active at the end of its path; the others are swept from the matrix.
     /// </summary>
-    internal static int DataShare { get; set; } = 8;
+    internal static int DataShare { get; set; } = 12;
 
     /// <summary>The features a sweep visits: the block's, in its order, then the non-zero working features it had no room for.</summary>
     public ReadOnlySpan<int> Swept => _swept.AsSpan(0, _count + _overflow);
