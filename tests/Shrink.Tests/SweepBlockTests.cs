@@ -40,10 +40,10 @@ public class SweepBlockTests
             int j = columns[c];
             Assert.Equal(c, block.PositionOf(j));
             Assert.True(inWorking[j], $"feature {j} is in the block but not in the working set");
-            var values = block.Entries(c, out var rows);
+            var values = block.Narrow ? block.Entries(c, out ReadOnlySpan<ushort> _) : block.Entries(c, out ReadOnlySpan<int> _);
             int start = design.ColumnStarts![j], end = design.ColumnStarts[j + 1];
             Assert.Equal(design.X.AsSpan(start, end - start).ToArray(), values.ToArray());
-            Assert.Equal(design.RowIndices!.AsSpan(start, end - start).ToArray(), rows.ToArray());
+            Assert.Equal(design.RowIndices!.AsSpan(start, end - start).ToArray(), block.RowsOf(c));
         }
         for (int j = 0; j < design.P; j++)
         {
@@ -97,10 +97,12 @@ public class SweepBlockTests
     /// block recomputes it.
     /// </summary>
     [Theory]
-    [InlineData(false, 0.0)]
-    [InlineData(true, 0.0)]
-    [InlineData(true, 0.05)]
-    public void Block_sweeps_match_the_matrix_sweeps(bool standardize, double l2)
+    [InlineData(false, 0.0, false)]
+    [InlineData(true, 0.0, false)]
+    [InlineData(true, 0.05, false)]
+    [InlineData(false, 0.0, true)]
+    [InlineData(true, 0.05, true)]
+    public void Block_sweeps_match_the_matrix_sweeps(bool standardize, double l2, bool wideRows)
     {
         int n = 800, p = 3000;
         var design = Design(3, n, p, 25, standardize);
@@ -117,7 +119,9 @@ public class SweepBlockTests
         var matrixResidual = new Residual(design, y, fromMatrix);
         var fromBlock = (double[])start.Clone();
         var blockResidual = new Residual(design, y, fromBlock);
-        var block = new SweepBlock(design);
+        // (16-bit row indices, as every design of at most 65,536 rows gets, or 32-bit, as larger ones do.)
+        var block = new SweepBlock(design, null, wideRows);
+        Assert.Equal(!wideRows, block.Narrow);
         block.Update(features, inWorking, fromBlock, l2);
         Assert.Equal(features, block.Columns.ToArray());
         for (int sweep = 0; sweep < 5; sweep++)
@@ -153,6 +157,19 @@ public class SweepBlockTests
             Assert.Equal(blockResidual.Dot(j), blockResidual.Dot(block, c, rho, rootDot, out double rhoDot));
             Assert.Equal(design.Dot(j, rho, rootDot), rhoDot);
         }
+        // An update read from the block is the update read from the matrix, to the bit.
+        var viaMatrix = new Residual(design, y, fromBlock);
+        var viaBlock = new Residual(design, y, fromBlock);
+        for (int c = 0; c < block.Count; c += 7)
+        {
+            viaMatrix.Subtract(block.Columns[c], 0.01 * (c % 5 - 2));
+            viaBlock.Subtract(block, c, 0.01 * (c % 5 - 2));
+        }
+        var afterMatrix = new double[n];
+        var afterBlock = new double[n];
+        viaMatrix.CopyTo(afterMatrix);
+        viaBlock.CopyTo(afterBlock);
+        Assert.Equal(afterMatrix, afterBlock);
     }
 
     /// <summary>

@@ -1531,9 +1531,9 @@ internal sealed class Residual
         {
             int j = columns[c];
             if (beta[j] == 0) continue;
-            var values = block.Entries(c, out var rows);
             double a = -beta[j] / _design.Scale[j];
-            for (int k = 0; k < values.Length; k++) _r[rows[k]] += a * values[k];
+            if (block.Narrow) AddRows(block.Entries(c, out ReadOnlySpan<ushort> narrow), narrow, a, _r);
+            else AddRows(block.Entries(c, out ReadOnlySpan<int> wide), wide, a, _r);
             shift += beta[j] * _design.Center[j] / _design.Scale[j];
         }
         foreach (int j in block.Overflow)
@@ -1554,12 +1554,23 @@ internal sealed class Residual
     public double Dot(SweepBlock block, int c, double[]? rho, double rootDotRho, out double rhoDot)
     {
         int j = block.Columns[c];
-        var values = block.Entries(c, out var rows);
-        double value = Design.StoredDot(values, rows, _r);
+        double value, rhoValue = 0;
+        if (block.Narrow)
+        {
+            var values = block.Entries(c, out ReadOnlySpan<ushort> rows);
+            value = DotRows(values, rows, _r);
+            if (rho is not null) rhoValue = DotRows(values, rows, rho);
+        }
+        else
+        {
+            var values = block.Entries(c, out ReadOnlySpan<int> rows);
+            value = DotRows(values, rows, _r);
+            if (rho is not null) rhoValue = DotRows(values, rows, rho);
+        }
         double cj = _design.Center[j];
         if (_shift != 0) value += _shift * _design.WeightedSum![j];
         if (cj != 0) value -= cj * (_rootSum + _shift * _design.N);
-        rhoDot = rho is null ? 0 : (Design.StoredDot(values, rows, rho) - cj * rootDotRho) / _design.Scale[j];
+        rhoDot = rho is null ? 0 : (rhoValue - cj * rootDotRho) / _design.Scale[j];
         return value / _design.Scale[j];
     }
 
@@ -1568,8 +1579,8 @@ internal sealed class Residual
     {
         int j = block.Columns[c];
         double a = delta / _design.Scale[j];
-        var values = block.Entries(c, out var rows);
-        for (int k = 0; k < values.Length; k++) _r[rows[k]] += -a * values[k];
+        if (block.Narrow) AddRows(block.Entries(c, out ReadOnlySpan<ushort> narrow), narrow, -a, _r);
+        else AddRows(block.Entries(c, out ReadOnlySpan<int> wide), wide, -a, _r);
         if (_design.WeightedSum is not { } sums) return;
         _shift += a * _design.Center[j];
         _rootSum -= a * sums[j];
@@ -1635,7 +1646,7 @@ internal sealed class Residual
             if (delta == 0) continue;
             beta[j] = updated;
             double a = delta / scale[j], minus = -a;
-            for (k = start; k < end; k++) Unsafe.Add(ref r, Unsafe.Add(ref rows, k)) += minus * Unsafe.Add(ref values, k);
+            for (k = start; k < end; k++) Unsafe.Add(ref r, int.CreateTruncating(Unsafe.Add(ref rows, k))) += minus * Unsafe.Add(ref values, k);
             if (sums is not null)
             {
                 _shift += a * cj;
@@ -1651,7 +1662,30 @@ internal sealed class Residual
     /// from the block, then over its overflow from the matrix. The divisions by s_j·n, q_j + λ2 and s_j are multiplications by the block's reciprocals (each
     /// division sat on the chain from one column's product to its update, which the next column waits for).
     /// </summary>
-    public double BlockSweep(SweepBlock block, double l1, double l2, Span<double> beta)
+    public double BlockSweep(SweepBlock block, double l1, double l2, Span<double> beta) =>
+        block.Narrow ? BlockSweep(block, block.NarrowRows, l1, l2, beta) : BlockSweep(block, block.Rows, l1, l2, beta);
+
+    /// <summary>r[rows[k]] += a·values[k] (a block's column, whatever the width of its row indices).</summary>
+    private static void AddRows<T>(ReadOnlySpan<double> values, ReadOnlySpan<T> rows, double a, double[] r) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        for (int k = 0; k < values.Length; k++) r[int.CreateTruncating(rows[k])] += a * values[k];
+    }
+
+    /// <summary>Σ values[k]·v[rows[k]], summed as <see cref="Design.StoredDot(ReadOnlySpan{double}, ReadOnlySpan{int}, ReadOnlySpan{double})"/> sums (so the same value).</summary>
+    private static double DotRows<T>(ReadOnlySpan<double> values, ReadOnlySpan<T> rows, ReadOnlySpan<double> v) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        double total = 0, second = 0;
+        int k = 0, end = values.Length;
+        for (; k + 1 < end; k += 2)
+        {
+            total += values[k] * v[int.CreateTruncating(rows[k])];
+            second += values[k + 1] * v[int.CreateTruncating(rows[k + 1])];
+        }
+        if (k < end) total += values[k] * v[int.CreateTruncating(rows[k])];
+        return total + second;
+    }
+
+    private double BlockSweep<T>(SweepBlock block, List<T[]> rowChunks, double l1, double l2, Span<double> beta) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         var d = _design;
         int n = d.N, shift = block.Shift, mask = (1 << shift) - 1;
@@ -1664,22 +1698,21 @@ internal sealed class Residual
         int[] starts = block.Start, lengths = block.Length;
         double[] zScale = block.ZScale, inverseScale = block.InverseScale, inverseCurvature = block.InverseCurvature;
         var valueChunks = block.Values;
-        var rowChunks = block.Rows;
         double total = 0;
         for (int c = 0; c < columns.Length; c++)
         {
             int j = columns[c];
             int at = starts[c], chunk = at >> shift, start = at & mask, end = start + lengths[c];
             ref double values = ref MemoryMarshal.GetArrayDataReference(valueChunks[chunk]);
-            ref int rows = ref MemoryMarshal.GetArrayDataReference(rowChunks[chunk]);
+            ref T rows = ref MemoryMarshal.GetArrayDataReference(rowChunks[chunk]);
             double first = 0, second = 0;
             int k = start;
             for (; k + 1 < end; k += 2)
             {
-                first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k));
-                second += Unsafe.Add(ref values, k + 1) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k + 1));
+                first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, int.CreateTruncating(Unsafe.Add(ref rows, k)));
+                second += Unsafe.Add(ref values, k + 1) * Unsafe.Add(ref r, int.CreateTruncating(Unsafe.Add(ref rows, k + 1)));
             }
-            if (k < end) first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, Unsafe.Add(ref rows, k));
+            if (k < end) first += Unsafe.Add(ref values, k) * Unsafe.Add(ref r, int.CreateTruncating(Unsafe.Add(ref rows, k)));
             double value = first + second;
             double cj = center[j];
             if (_shift != 0) value += _shift * sums![j];
@@ -1692,7 +1725,7 @@ internal sealed class Residual
             if (delta == 0) continue;
             beta[j] = updated;
             double a = delta * inverseScale[c], minus = -a;
-            for (k = start; k < end; k++) Unsafe.Add(ref r, Unsafe.Add(ref rows, k)) += minus * Unsafe.Add(ref values, k);
+            for (k = start; k < end; k++) Unsafe.Add(ref r, int.CreateTruncating(Unsafe.Add(ref rows, k))) += minus * Unsafe.Add(ref values, k);
             if (sums is not null)
             {
                 _shift += a * cj;

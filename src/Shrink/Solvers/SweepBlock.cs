@@ -9,13 +9,13 @@ namespace Shrink.Solvers;
 /// columns: 2.7 → 1.7 ns per stored entry, dot product and update together).
 /// </summary>
 /// <remarks>
-/// The block holds at most a twelfth of the matrix's stored entries (<see cref="DataShare"/>); non-zero features beyond
+/// The block holds at most a tenth of the matrix's stored entries (<see cref="DataShare"/>); non-zero features beyond
 /// that are swept from the matrix after the block's (<see cref="Overflow"/>). It is a copy, and it counts: the path's
 /// allocations are not collected before its peak, so on the sparse anchor path every MB of the block is an MB of peak
-/// memory (an eighth, 7 chunks of 65,536 entries, 5.5 MB: a peak of 82 MB where 74.6 without the block; the target
-/// there is 75 MiB). A twelfth, 5 chunks, 3.9 MB, holds 83% of the last λ's active entries: 0.72 s against 0.70 s with
-/// room for all of them (25 chunks of 16,384 entries, but a peak at the target itself); a sixteenth kept half the time
-/// the block saves, a thirty-second none of it.
+/// memory (an eighth with 32-bit row indices, 7 chunks, 5.5 MB: a peak of 82 MB where 74.6 without the block; the
+/// target there is 75 MiB). With 16-bit row indices a tenth is 6 chunks of 65,536 entries, 3.9 MB, nearly all of the
+/// last λ's 395,000 active entries (a twelfth with 32-bit indices, the same memory, held 83% of them: 0.80 s against
+/// 0.77 s, medians of 5 interleaved runs); a sixteenth kept half the time the block saves, a thirty-second none of it.
 /// Columns are added at the end as they become active and dropped only when a tenth of the block no longer is (the
 /// rest move forward in place), so from one round and λ to the next little is copied. The entries live in chunks of a
 /// fixed size that are kept once made: the block grows without ever copying itself into a larger array, which would
@@ -28,7 +28,12 @@ internal sealed class SweepBlock
     /// <summary>Entries per chunk: a power of two at least the longest column (65,536 = 768 KB of values and rows, unless a column is longer).</summary>
     private readonly int _shift;
     private readonly List<double[]> _values = [];
+    /// <summary>
+    /// Row indices: 16-bit when the design has at most 65,536 rows (<see cref="Narrow"/>), a sixth less memory and traffic
+    /// per stored entry than 32-bit, so the same bound holds more of the active set.
+    /// </summary>
     private readonly List<int[]> _rows = [];
+    private readonly List<ushort[]> _narrowRows = [];
     /// <summary>Position of each feature in the block, −1 when absent.</summary>
     private readonly int[] _position;
     private int _count;
@@ -51,7 +56,8 @@ internal sealed class SweepBlock
     public SweepBlock(Design design) : this(design, null) { }
 
     /// <param name="maxChunks">The bound on its chunks (null: from <see cref="DataShare"/>); tests set a small one.</param>
-    internal SweepBlock(Design design, int? maxChunks)
+    /// <param name="wideRows">32-bit row indices whatever the number of rows (tests).</param>
+    internal SweepBlock(Design design, int? maxChunks, bool wideRows = false)
     {
         _design = design;
         var starts = design.ColumnStarts!;
@@ -59,6 +65,7 @@ internal sealed class SweepBlock
         for (int j = 0; j < design.P; j++) longest = Math.Max(longest, starts[j + 1] - starts[j]);
         _shift = 16;
         while ((1 << _shift) < longest) _shift++;
+        Narrow = !wideRows && design.N <= 1 << 16;
         _position = new int[design.P];
         Array.Fill(_position, -1);
         _maxChunks = maxChunks ?? Math.Max(1, (int)Math.Min(int.MaxValue, design.PassCost / DataShare >> _shift));
@@ -66,10 +73,11 @@ internal sealed class SweepBlock
 
     /// <summary>
     /// The block holds at most this fraction of the design's stored entries, in whole chunks (at least one): it is a
-    /// copy, and the sparse path's peak memory is part of its target. On the sparse anchor set a twelfth is 3.9 MB, room
-    /// for 83% of the entries of the 9,900 features active at the end of its path; the others are swept from the matrix.
+    /// copy, and the sparse path's peak memory is part of its target. On the sparse anchor set a tenth is 3.9 MB (16-bit
+    /// row indices), room for nearly all the entries of the 9,900 features active at the end of its path; the others
+    /// are swept from the matrix.
     /// </summary>
-    internal static int DataShare { get; set; } = 12;
+    internal static int DataShare { get; set; } = 10;
 
     /// <summary>The features a sweep visits: the block's, in its order, then the non-zero working features it had no room for.</summary>
     public ReadOnlySpan<int> Swept => _swept.AsSpan(0, _count + _overflow);
@@ -86,7 +94,10 @@ internal sealed class SweepBlock
 
     internal int Shift => _shift;
     internal List<double[]> Values => _values;
+    /// <summary>Whether the row indices are 16-bit (<see cref="NarrowRows"/>) rather than 32-bit (<see cref="Rows"/>).</summary>
+    public bool Narrow { get; }
     internal List<int[]> Rows => _rows;
+    internal List<ushort[]> NarrowRows => _narrowRows;
     internal int[] Start => _start;
     internal int[] Length => _length;
     internal double[] ZScale => _zScale;
@@ -96,9 +107,33 @@ internal sealed class SweepBlock
     /// <summary>The stored values and row indices of the feature at position <paramref name="c"/>.</summary>
     public ReadOnlySpan<double> Entries(int c, out ReadOnlySpan<int> rows)
     {
+        if (Narrow) throw new InvalidOperationException("the block's row indices are 16-bit");
         int at = _start[c], chunk = at >> _shift, offset = at & Mask;
         rows = _rows[chunk].AsSpan(offset, _length[c]);
         return _values[chunk].AsSpan(offset, _length[c]);
+    }
+
+    /// <inheritdoc cref="Entries(int, out ReadOnlySpan{int})"/>
+    public ReadOnlySpan<double> Entries(int c, out ReadOnlySpan<ushort> rows)
+    {
+        if (!Narrow) throw new InvalidOperationException("the block's row indices are 32-bit");
+        int at = _start[c], chunk = at >> _shift, offset = at & Mask;
+        rows = _narrowRows[chunk].AsSpan(offset, _length[c]);
+        return _values[chunk].AsSpan(offset, _length[c]);
+    }
+
+    /// <summary>The row indices of the feature at position <paramref name="c"/>, as integers (a copy; for tests).</summary>
+    internal int[] RowsOf(int c)
+    {
+        if (!Narrow)
+        {
+            Entries(c, out ReadOnlySpan<int> wide);
+            return wide.ToArray();
+        }
+        Entries(c, out ReadOnlySpan<ushort> narrow);
+        var rows = new int[narrow.Length];
+        for (int k = 0; k < rows.Length; k++) rows[k] = narrow[k];
+        return rows;
     }
 
     /// <summary>Position of feature j in the block, −1 when it is not there.</summary>
@@ -154,7 +189,8 @@ internal sealed class SweepBlock
             if (to != from)
             {
                 Array.Copy(_values[from >> _shift], from & Mask, _values[to >> _shift], to & Mask, length);
-                Array.Copy(_rows[from >> _shift], from & Mask, _rows[to >> _shift], to & Mask, length);
+                if (Narrow) Array.Copy(_narrowRows[from >> _shift], from & Mask, _narrowRows[to >> _shift], to & Mask, length);
+                else Array.Copy(_rows[from >> _shift], from & Mask, _rows[to >> _shift], to & Mask, length);
             }
             _columns[kept] = j;
             _start[kept] = to;
@@ -196,10 +232,20 @@ internal sealed class SweepBlock
         if (chunk == _values.Count)
         {
             _values.Add(new double[1 << _shift]);
-            _rows.Add(new int[1 << _shift]);
+            if (Narrow) _narrowRows.Add(new ushort[1 << _shift]);
+            else _rows.Add(new int[1 << _shift]);
         }
         Array.Copy(d.X, from, _values[chunk], at & Mask, length);
-        Array.Copy(d.RowIndices!, from, _rows[chunk], at & Mask, length);
+        if (Narrow)
+        {
+            var source = d.RowIndices!.AsSpan(from, length);
+            var target = _narrowRows[chunk].AsSpan(at & Mask, length);
+            for (int k = 0; k < length; k++) target[k] = (ushort)source[k];
+        }
+        else
+        {
+            Array.Copy(d.RowIndices!, from, _rows[chunk], at & Mask, length);
+        }
         if (_count == _columns.Length)
         {
             int capacity = Math.Max(256, _count * 3 / 2);
