@@ -419,59 +419,22 @@ internal static class CoordinateDescent
 
     /// <summary>
     /// x̃_jᵀR into <paramref name="gradient"/> for the working features and, with a dual candidate ρ, max |x̃_jᵀρ| over
-    /// them (0 without one). A large set is split over the cores by blocks of features; each value is one dot product
-    /// whoever computes it, and the maximum of the same values is the same, so results do not depend on the thread count.
+    /// them (0 without one). With a sweep block, its features (all working ones) are read from the block and the other
+    /// working features from the matrix. A large pass is split over the cores by ranges of features (sparse designs
+    /// only: the dense wide path keeps its serial pass); each value is one dot product whoever computes it, and the
+    /// maximum of the same values is the same, so results do not depend on the thread count.
     /// </summary>
     internal static double WorkingPass(Design design, Residual residual, int[] working, double[] gradient, double[]? rho, SweepBlock? block = null)
     {
-        if (block is not null) return WorkingPass(residual, block, working, gradient, rho);
-        const int Block = 4096;
-        double rootDot = rho is null ? 0 : design.RootDot(rho);
-        double Range(int b)
-        {
-            double largest = 0;
-            int end = Math.Min(working.Length, (b + 1) * Block);
-            for (int a = b * Block; a < end; a++)
-            {
-                int j = working[a];
-                if (a + 1 < end) design.Prefetch(working[a + 1]);
-                gradient[j] = residual.Dot(j);
-                if (rho is not null) largest = Math.Max(largest, Math.Abs(design.Dot(j, rho, rootDot)));
-            }
-            return largest;
-        }
-        int blocks = (working.Length + Block - 1) / Block;
-        // (Sparse only: the dense wide path keeps its serial pass.)
-        bool parallel = design.IsSparse && blocks > 1 && design.PassCost * (double)working.Length / design.P >= 1_000_000;
-        if (!parallel)
-        {
-            double largest = 0;
-            for (int b = 0; b < blocks; b++) largest = Math.Max(largest, Range(b));
-            return largest;
-        }
-        var maxima = new double[blocks];
-        System.Threading.Tasks.Parallel.For(0, blocks, CoordinateDescent.Threads, b => maxima[b] = Range(b));
-        return maxima.Max();
-    }
-
-    /// <summary>
-    /// <see cref="WorkingPass(Design, Residual, int[], double[], double[], SweepBlock)"/> with the block's features (all
-    /// working ones) read from the block, the other working features from the matrix. Both parts are split into ranges
-    /// over the cores once the pass is large enough to pay for it (late on the sparse anchor path, a million stored
-    /// entries read twice); each value is one dot product whoever computes it, so nothing depends on the thread count.
-    /// </summary>
-    private static double WorkingPass(Residual residual, SweepBlock block, int[] working, double[] gradient, double[]? rho)
-    {
         const int InBlock = 1024, Outside = 4096;
-        var design = residual.Design;
         double rootDot = rho is null ? 0 : design.RootDot(rho);
-        int blockRanges = (block.Count + InBlock - 1) / InBlock, outsideRanges = (working.Length + Outside - 1) / Outside;
+        int blockRanges = block is null ? 0 : (block.Count + InBlock - 1) / InBlock, outsideRanges = (working.Length + Outside - 1) / Outside;
         double Range(int b)
         {
             double largest = 0;
             if (b < blockRanges)
             {
-                var columns = block.Columns;
+                var columns = block!.Columns;
                 int end = Math.Min(block.Count, (b + 1) * InBlock);
                 for (int c = b * InBlock; c < end; c++)
                 {
@@ -485,7 +448,7 @@ internal static class CoordinateDescent
             for (int a = b * Outside; a < last; a++)
             {
                 int j = working[a];
-                if (block.PositionOf(j) >= 0) continue;
+                if (block is not null && block.PositionOf(j) >= 0) continue;
                 if (a + 1 < last) design.Prefetch(working[a + 1]);
                 gradient[j] = residual.Dot(j);
                 if (rho is not null) largest = Math.Max(largest, Math.Abs(design.Dot(j, rho, rootDot)));
@@ -494,7 +457,8 @@ internal static class CoordinateDescent
         }
         int ranges = blockRanges + outsideRanges;
         double entries = design.PassCost * (double)working.Length / design.P;
-        if (ranges < 2 || entries < ParallelWorkingEntries)
+        bool parallel = design.IsSparse && ranges > 1 && entries >= (block is null ? 1_000_000 : ParallelWorkingEntries);
+        if (!parallel)
         {
             double largest = 0;
             for (int b = 0; b < ranges; b++) largest = Math.Max(largest, Range(b));
