@@ -1522,14 +1522,14 @@ internal sealed class Residual
         if (block.Narrow)
         {
             var values = block.Entries(c, out ReadOnlySpan<ushort> rows);
-            value = DotRows(values, rows, _r);
-            if (rho is not null) rhoValue = DotRows(values, rows, rho);
+            value = Design.StoredDot(values, rows, _r);
+            if (rho is not null) rhoValue = Design.StoredDot(values, rows, rho);
         }
         else
         {
             var values = block.Entries(c, out ReadOnlySpan<int> rows);
-            value = DotRows(values, rows, _r);
-            if (rho is not null) rhoValue = DotRows(values, rows, rho);
+            value = Design.StoredDot(values, rows, _r);
+            if (rho is not null) rhoValue = Design.StoredDot(values, rows, rho);
         }
         double cj = _design.Center[j];
         if (_shift != 0) value += _shift * _design.WeightedSum![j];
@@ -1633,20 +1633,6 @@ internal sealed class Residual
     private static void AddRows<T>(ReadOnlySpan<double> values, ReadOnlySpan<T> rows, double a, double[] r) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         for (int k = 0; k < values.Length; k++) r[int.CreateTruncating(rows[k])] += a * values[k];
-    }
-
-    /// <summary>Σ values[k]·v[rows[k]], summed as <see cref="Design.StoredDot(ReadOnlySpan{double}, ReadOnlySpan{int}, ReadOnlySpan{double})"/> sums (so the same value).</summary>
-    private static double DotRows<T>(ReadOnlySpan<double> values, ReadOnlySpan<T> rows, ReadOnlySpan<double> v) where T : unmanaged, System.Numerics.IBinaryInteger<T>
-    {
-        double total = 0, second = 0;
-        int k = 0, end = values.Length;
-        for (; k + 1 < end; k += 2)
-        {
-            total += values[k] * v[int.CreateTruncating(rows[k])];
-            second += values[k + 1] * v[int.CreateTruncating(rows[k + 1])];
-        }
-        if (k < end) total += values[k] * v[int.CreateTruncating(rows[k])];
-        return total + second;
     }
 
     private double BlockSweep<T>(SweepBlock block, List<T[]> rowChunks, double l1, double l2, Span<double> beta) where T : unmanaged, System.Numerics.IBinaryInteger<T>

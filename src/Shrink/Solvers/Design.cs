@@ -160,11 +160,12 @@ internal sealed class Design
 
     /// <summary>
     /// Σ values_k·r[rows_k] for a column's entries held elsewhere (a <see cref="SweepBlock"/>): the same two interleaved
-    /// sums as <see cref="StoredDot(int, ReadOnlySpan{double})"/> without weights, so the same value.
+    /// sums as <see cref="StoredDot(int, ReadOnlySpan{double})"/> without weights, so the same value. The block's row
+    /// indices are 16-bit or 32-bit.
     /// </summary>
-    public static double StoredDot(ReadOnlySpan<double> values, ReadOnlySpan<int> rows, ReadOnlySpan<double> r)
+    public static double StoredDot<T>(ReadOnlySpan<double> values, ReadOnlySpan<T> rows, ReadOnlySpan<double> r) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        ref int row = ref MemoryMarshal.GetReference(rows);
+        ref T row = ref MemoryMarshal.GetReference(rows);
         ref double value = ref MemoryMarshal.GetReference(values);
         // The rows come from a checked matrix and r has its n values (the callers' residuals and dual points).
         ref double rr = ref MemoryMarshal.GetReference(r);
@@ -172,10 +173,10 @@ internal sealed class Design
         int k = 0, end = values.Length;
         for (; k + 1 < end; k += 2)
         {
-            total += Unsafe.Add(ref value, k) * Unsafe.Add(ref rr, Unsafe.Add(ref row, k));
-            second += Unsafe.Add(ref value, k + 1) * Unsafe.Add(ref rr, Unsafe.Add(ref row, k + 1));
+            total += Unsafe.Add(ref value, k) * Unsafe.Add(ref rr, int.CreateTruncating(Unsafe.Add(ref row, k)));
+            second += Unsafe.Add(ref value, k + 1) * Unsafe.Add(ref rr, int.CreateTruncating(Unsafe.Add(ref row, k + 1)));
         }
-        if (k < end) total += Unsafe.Add(ref value, k) * Unsafe.Add(ref rr, Unsafe.Add(ref row, k));
+        if (k < end) total += Unsafe.Add(ref value, k) * Unsafe.Add(ref rr, int.CreateTruncating(Unsafe.Add(ref row, k)));
         return total + second;
     }
 
