@@ -124,8 +124,10 @@ internal static class Engine
 
     private static Certificate GramCertificate(GramState gram, CanonicalPenalty penalty, ReadOnlySpan<double> beta)
     {
+        // From scratch: the solve keeps the gradient it computed from scratch for the β it returns (the same sum in the
+        // same order), and any other β gets one computed now.
         var g = new double[beta.Length];
-        GramDescent.Gradient(gram, beta, g);
+        gram.GradientAt(beta, g);
         return Certify(gram.Design, g, beta, GramDescent.ResidualSquared(gram, g, beta), penalty);
     }
 

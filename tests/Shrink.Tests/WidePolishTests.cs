@@ -87,6 +87,97 @@ public class WidePolishTests
         Assert.True(removals > 50 && joins > 50, $"{removals} removals, {joins} joins");
     }
 
+    /// <summary>Entries AppendAll takes for <paramref name="ids"/>: with the held columns, then with those joining before.</summary>
+    private static (double[][] Entries, double[] Diagonals) Joining(UpdatableCholesky factor, double[] gram, int p, int[] ids)
+    {
+        var held = factor.Order.ToArray();
+        var entries = new double[ids.Length][];
+        for (int t = 0; t < ids.Length; t++)
+            entries[t] = held.Concat(ids.Take(t)).Select(k => gram[k * p + ids[t]]).ToArray();
+        return (entries, ids.Select(j => gram[j * p + j]).ToArray());
+    }
+
+    /// <summary>
+    /// Columns appended together (a block solve per <see cref="UpdatableCholesky.Block"/> columns, single ones alone)
+    /// make the factor one append at a time makes, and both solve as a fresh factorization does: from nothing and onto
+    /// held columns, fewer than a vector of columns, whole blocks and blocks with a remainder.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(0, 2)]
+    [InlineData(5, 3)]
+    [InlineData(3, 16)]
+    [InlineData(7, 17)]
+    [InlineData(10, 41)]
+    [InlineData(0, 110)]
+    public void Columns_appended_together_factor_as_one_at_a_time(int held, int joining)
+    {
+        int n = 150, p = 120;
+        var gram = RandomGram(held + 10 * joining, n, p, out _);
+        var order = Enumerable.Range(0, p).OrderBy(j => (j * 37) % p).ToArray(); // not in index order
+        var together = new UpdatableCholesky(p);
+        var single = new UpdatableCholesky(p);
+        foreach (var factor in new[] { together, single })
+            foreach (int j in order.Take(held))
+                Assert.True(factor.Append(j, factor.Order.ToArray().Select(k => gram[k * p + j]).ToArray(), gram[j * p + j], 1e-12));
+        var ids = order.Skip(held).Take(joining).ToArray();
+        var (entries, diagonals) = Joining(together, gram, p, ids);
+        Assert.True(together.AppendAll(ids, entries, diagonals, 1e-12));
+        foreach (int j in ids)
+            Assert.True(single.Append(j, single.Order.ToArray().Select(k => gram[k * p + j]).ToArray(), gram[j * p + j], 1e-12));
+        Assert.Equal(single.Order.ToArray(), together.Order.ToArray());
+        foreach (int j in ids) Assert.Equal(single.PositionOf(j), together.PositionOf(j));
+
+        var rng = new Random(held);
+        var rhs = together.Order.ToArray().Select(_ => RandomData.Gaussian(rng)).ToArray();
+        var expected = FreshSolve(gram, p, together.Order.ToArray(), rhs);
+        var a = (double[])rhs.Clone();
+        var b = (double[])rhs.Clone();
+        together.Solve(a);
+        single.Solve(b);
+        double scale = expected.Max(Math.Abs);
+        for (int u = 0; u < rhs.Length; u++)
+        {
+            Assert.True(Math.Abs(a[u] - expected[u]) <= 1e-9 * scale, $"together, position {u}: {a[u]} vs {expected[u]}");
+            Assert.True(Math.Abs(a[u] - b[u]) <= 1e-10 * scale, $"position {u}: {a[u]} vs {b[u]}");
+        }
+    }
+
+    /// <summary>A dependent column among those appended together: refused, and none of them is taken.</summary>
+    [Theory]
+    [InlineData(3)]   // inside a block
+    [InlineData(17)]  // in a later block (the second, where blocks hold 16 columns)
+    public void A_dependent_column_among_those_appended_together_refuses_them_all(int at)
+    {
+        int n = 60, p = 40;
+        var gram = RandomGram(9, n, p, out var columns);
+        // Column 39 made an exact combination of columns 0 and 1.
+        for (int i = 0; i < n; i++) columns[39][i] = 2 * columns[0][i] - columns[1][i];
+        for (int a = 0; a < p; a++)
+        {
+            double value = columns[a].Zip(columns[39], (u, v) => u * v).Sum();
+            gram[a * p + 39] = gram[39 * p + a] = value;
+        }
+        var factor = new UpdatableCholesky(p);
+        foreach (int j in new[] { 0, 1, 2 })
+            Assert.True(factor.Append(j, factor.Order.ToArray().Select(k => gram[k * p + j]).ToArray(), gram[j * p + j], 1e-12));
+        var rhs = new[] { 1.0, -2.0, 0.5 };
+        var before = (double[])rhs.Clone();
+        factor.Solve(before);
+        var ids = Enumerable.Range(3, at).Append(39).Concat(Enumerable.Range(3 + at, 4)).ToArray();
+        var (entries, diagonals) = Joining(factor, gram, p, ids);
+        Assert.False(factor.AppendAll(ids, entries, diagonals, 1e-12));
+        Assert.Equal(new[] { 0, 1, 2 }, factor.Order.ToArray());
+        Assert.All(ids, j => Assert.Equal(-1, factor.PositionOf(j)));
+        var after = (double[])rhs.Clone();
+        factor.Solve(after);
+        Assert.Equal(before, after);
+        // And the factor goes on taking columns as before.
+        var (more, moreDiagonals) = Joining(factor, gram, p, [20, 21, 22]);
+        Assert.True(factor.AppendAll([20, 21, 22], more, moreDiagonals, 1e-12));
+        Assert.Equal(6, factor.Count);
+    }
+
     [Fact]
     public void Dependent_column_is_refused_and_the_factor_is_unchanged()
     {

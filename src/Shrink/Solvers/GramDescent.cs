@@ -91,7 +91,7 @@ internal sealed class GramState
     private (double[] Beta, double[] Gradient)? _last;
 
     /// <summary>g for β: the kept gradient when β is the last solution, else computed from scratch.</summary>
-    internal void StartingGradient(ReadOnlySpan<double> beta, Span<double> g)
+    internal void GradientAt(ReadOnlySpan<double> beta, Span<double> g)
     {
         if (_last is { } last && beta.SequenceEqual(last.Beta)) last.Gradient.CopyTo(g);
         else GramDescent.Gradient(this, beta, g);
@@ -212,7 +212,7 @@ internal static class GramDescent
         int n = design.N, p = design.P;
         var q = design.NormSquaredOverN;
         var g = new double[p];
-        state.StartingGradient(beta, g);
+        state.GradientAt(beta, g);
 
         // Strong rule (Tibshirani et al.): features with |g_j|/n below 2λ1 − λ1_previous are very likely to stay
         // at zero; the others are likely to enter, so their Gram columns are computed together now. It only
@@ -282,6 +282,9 @@ internal static class GramDescent
                     gap = Polish(state, g, l1, l2, beta, gap, out blocked);
                 }
             }
+            // When converged, g is from scratch: every gap comes with a gradient computed from scratch for the same β, and a
+            // direct solve that changes nothing (after the violators' steps) returns the gap it was given, above the
+            // tolerance. What is kept serves the next λ and the certificate.
             if (gap <= gapTolerance)
             {
                 state.Remember(beta, g);
@@ -289,6 +292,7 @@ internal static class GramDescent
             }
             innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
         }
+        Gradient(state, beta, g); // the sweeps may have ended on coordinate updates
         state.Remember(beta, g);
         return new CoordinateDescent.Outcome(sweeps, false, gap);
     }
@@ -408,10 +412,12 @@ internal static class GramDescent
     /// <summary>Active-set sweeps before a direct solve is tried: enough for the support and signs to settle.</summary>
     private const int SweepsBeforePolish = 5;
 
-    /// <summary>The active-set solve of <see cref="CoordinateDescent"/>, with the Gram block from the cache: O(m³), no pass over the data.</summary>
     /// <summary>Direct solves after the first at one λ, each on the support the previous one left (see <see cref="Solve"/>).</summary>
     private const int PolishRounds = 4;
 
+    /// <summary>The active-set solve of <see cref="CoordinateDescent"/>, with the Gram block from the cache: O(m³), no pass over the data.</summary>
+    /// <returns>The gap after the solve, with g computed from scratch; or, if it was not better, the gap it was given, with β
+    /// and g as they came.</returns>
     private static double Polish(GramState state, Span<double> g, double l1, double l2, Span<double> beta, double gap, out bool blocked)
     {
         blocked = false;
@@ -443,13 +449,15 @@ internal static class GramDescent
         for (int u = 0; u < m; u++) start[u] = beta[active[u]];
         if (!factor.Solve(state, rhs, n * l2, start)) return gap;
         var previous = beta.ToArray();
+        var previousGradient = g.ToArray();
         blocked = CoordinateDescent.StepTowards(design, beta, active, rhs) >= 0;
         Gradient(state, beta, g);
         double polished = Gap(state, g, beta, n, l1, l2);
         if (polished < gap) return polished;
+        // No better: back to the coefficients and gradient it started from.
         blocked = false;
         previous.CopyTo(beta);
-        Gradient(state, beta, g);
+        previousGradient.CopyTo(g);
         return gap;
     }
 }
@@ -462,6 +470,8 @@ internal static class GramDescent
 internal sealed class IncrementalCholesky(int p)
 {
     private readonly UpdatableCholesky _factor = new(p);
+    /// <summary>Marks the columns an <see cref="Ensure"/> wants (all false between calls).</summary>
+    private readonly bool[] _wanted = new bool[p];
     /// <summary>The lower triangle of G_SS itself, row k over the first k + 1 columns of <see cref="Order"/>: kept beside the
     /// factor (the appends read these entries anyway) so conjugate gradients multiply by it without gathering m² entries
     /// from the Gram columns at every solve.</summary>
@@ -500,7 +510,6 @@ internal sealed class IncrementalCholesky(int p)
     /// </summary>
     public bool Ensure(GramState state, IReadOnlyList<int> set, double shift)
     {
-        var wanted = new HashSet<int>(set);
         double ratio = shift > 0 && _shift > 0 ? Math.Max(shift / _shift, _shift / shift) : double.PositiveInfinity;
         bool close = shift == _shift || ratio <= ShiftRatioKept || (ratio <= ShiftRatioStretched && _lastIterations <= FewIterations);
         if (!close)
@@ -510,33 +519,36 @@ internal sealed class IncrementalCholesky(int p)
             _block.Clear();
             _shift = shift;
         }
+        foreach (int j in set) _wanted[j] = true;
         // Last first, so that the indices of the columns still to remove do not move.
         for (int u = _factor.Count - 1; u >= 0; u--)
-            if (!wanted.Contains(_factor.Order[u])) Remove(u);
-        var present = new HashSet<int>(_factor.Order.ToArray());
-        foreach (int j in set)
-        {
-            if (present.Contains(j)) continue;
-            if (!Append(state, j))
-            {
-                _factor.Clear();
-                _block.Clear();
-                _shift = double.NaN;
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private bool Append(GramState state, int j)
-    {
+            if (!_wanted[_factor.Order[u]]) Remove(u);
+        foreach (int j in set) _wanted[j] = false;
+        var joining = set.Where(j => _factor.PositionOf(j) < 0).ToArray();
+        if (joining.Length == 0) return true;
+        // Each joining column's entries with the held columns, then with those joining before it, then its own diagonal:
+        // the row of the kept block it becomes.
         int m = _factor.Count;
-        var column = state.Column(j);
-        var entries = new double[m + 1];
-        for (int k = 0; k < m; k++) entries[k] = column[_factor.Order[k]];
-        entries[m] = column[j];
-        if (!_factor.Append(j, entries.AsSpan(0, m), column[j] + _shift * state.Design.FactorOf(j), 1e-12)) return false;
-        _block.Add(entries);
+        var rows = new double[joining.Length][];
+        var diagonals = new double[joining.Length];
+        for (int t = 0; t < joining.Length; t++)
+        {
+            int j = joining[t];
+            var column = state.Column(j);
+            var entries = rows[t] = new double[m + t + 1];
+            for (int k = 0; k < m; k++) entries[k] = column[_factor.Order[k]];
+            for (int u = 0; u < t; u++) entries[m + u] = column[joining[u]];
+            entries[m + t] = column[j];
+            diagonals[t] = column[j] + _shift * state.Design.FactorOf(j);
+        }
+        if (!_factor.AppendAll(joining, rows, diagonals, 1e-12))
+        {
+            _factor.Clear();
+            _block.Clear();
+            _shift = double.NaN;
+            return false;
+        }
+        _block.AddRange(rows);
         return true;
     }
 
@@ -603,7 +615,7 @@ internal sealed class IncrementalCholesky(int p)
                 size += next[u] * next[u];
             }
             next.CopyTo(x, 0);
-            if (step <= 1e-30 * size)
+            if (step <= StepTolerance * size)
             {
                 // The steps say converged; the residual, from the Gram block itself, decides.
                 if (!Converged(design, b, shift, x, 1e-20)) return false;
@@ -618,6 +630,13 @@ internal sealed class IncrementalCholesky(int p)
 
     /// <summary>Stationary steps before conjugate gradients take over.</summary>
     private const int MaxStationarySteps = 12;
+
+    /// <summary>
+    /// The squared step, relative to the squared solution, at which the stationary steps stop (a step of 1e-8 relative;
+    /// the residual check then asks for 1e-10). The solution's error only enters the duality gap squared: on the dense
+    /// elastic-net benchmark the polished gaps stayed at 1e-18 while the steps fell from 1,255 (at 1e-30) to 797.
+    /// </summary>
+    private const double StepTolerance = 1e-16;
 
     /// <summary>A squared step this much of the previous one (contraction 0.3 a step) is too slow to go on with.</summary>
     private const double SlowContraction = 0.09;

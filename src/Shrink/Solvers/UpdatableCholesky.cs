@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace Shrink.Solvers;
 
 /// <summary>
@@ -54,6 +57,154 @@ internal sealed class UpdatableCholesky(int p)
         _order.Add(j);
         _rows.Add(row);
         return true;
+    }
+
+    /// <summary>
+    /// Adds columns <paramref name="ids"/> after those held, in order, as one <see cref="Append"/> each would (the same
+    /// factor up to rounding); false, and nothing changes, if any of them is (numerically) dependent on those before it.
+    /// <paramref name="entries"/>[t] holds A[x, ids[t]] for x the held columns in <see cref="Order"/> then ids[0..t), and
+    /// <paramref name="diagonals"/>[t] is A[ids[t], ids[t]]. One append reads all of L for a single triangular solve,
+    /// from memory once L outgrows the cache; here the new columns are solved <see cref="Block"/> at a time, each row of
+    /// L read once for the whole block (an elastic-net path appends hundreds of columns at once when its factor is
+    /// rebuilt for a new shift, and tens per λ late on the path).
+    /// </summary>
+    public bool AppendAll(ReadOnlySpan<int> ids, IReadOnlyList<double[]> entries, ReadOnlySpan<double> diagonals, double relativePivot)
+    {
+        int held = _order.Count, r = ids.Length;
+        double[]? z = null;
+        for (int t0 = 0; t0 < r;)
+        {
+            int width = Math.Min(Block, r - t0);
+            if (width == 1)
+            {
+                if (!Append(ids[t0], entries[t0].AsSpan(0, _order.Count), diagonals[t0], relativePivot)) return Undo(held);
+                t0++;
+                continue;
+            }
+            int m = _order.Count, w = Vector<double>.Count, stride = (width + w - 1) / w * w;
+            z ??= System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max((held + r) * Block, 1));
+            switch (stride / w)
+            {
+                case 1: Forward<One>(m, entries, t0, width, z); break;
+                case 2: Forward<Two>(m, entries, t0, width, z); break;
+                case 3: Forward<Three>(m, entries, t0, width, z); break;
+                default: Forward<Four>(m, entries, t0, width, z); break;
+            }
+            for (int t = t0; t < t0 + width; t++)
+            {
+                // The block's own columns: the rows of L below the held ones, one after another as Append makes them.
+                var row = new double[m + (t - t0) + 2];
+                for (int k = 0; k < m; k++) row[k] = z[k * stride + (t - t0)];
+                var e = entries[t];
+                for (int u = t0; u < t; u++)
+                {
+                    int k = m + (u - t0);
+                    var lu = _rows[k];
+                    row[k] = (e[k] - Kernels.Dot(lu.AsSpan(0, k), row.AsSpan(0, k))) / lu[k];
+                }
+                int size = m + (t - t0);
+                double d = diagonals[t] - Kernels.Dot(row.AsSpan(0, size), row.AsSpan(0, size));
+                if (!(d > relativePivot * diagonals[t]) || !(d > 0))
+                {
+                    System.Buffers.ArrayPool<double>.Shared.Return(z);
+                    return Undo(held);
+                }
+                row[size] = Math.Sqrt(d);
+                _position[ids[t]] = size;
+                _order.Add(ids[t]);
+                _rows.Add(row);
+            }
+            t0 += width;
+        }
+        if (z is not null) System.Buffers.ArrayPool<double>.Shared.Return(z);
+        return true;
+    }
+
+    /// <summary>The most new columns <see cref="AppendAll"/> solves together: four vectors of lanes.</summary>
+    internal static int Block => 4 * Vector<double>.Count;
+
+    /// <summary>Drops every column past the first <paramref name="held"/> (an unfinished <see cref="AppendAll"/>); false.</summary>
+    private bool Undo(int held)
+    {
+        for (int k = held; k < _order.Count; k++) _position[_order[k]] = -1;
+        _order.RemoveRange(held, _order.Count - held);
+        _rows.RemoveRange(held, _rows.Count - held);
+        return false;
+    }
+
+    /// <summary>The number of vectors of new columns a <see cref="Forward"/> computes (a constant in each compiled copy).</summary>
+    private interface ILanes { static abstract int Vectors { get; } }
+    private struct One : ILanes { public static int Vectors => 1; }
+    private struct Two : ILanes { public static int Vectors => 2; }
+    private struct Three : ILanes { public static int Vectors => 3; }
+    private struct Four : ILanes { public static int Vectors => 4; }
+
+    /// <summary>
+    /// z[k·s + c] = (L⁻¹·e)_k for the m held rows and the new columns t0 + c, c &lt; width, s = V·(vector width) the
+    /// block's lanes (those past width are solved for zeros). Rows of L are taken two at a time: their products with the
+    /// z rows above them are one small matrix product (2V independent accumulators; each row of L read once against a
+    /// block of z that stays in cache), then the two are finished by substitution.
+    /// </summary>
+    private void Forward<V>(int m, IReadOnlyList<double[]> entries, int t0, int width, double[] z) where V : struct, ILanes
+    {
+        int w = Vector<double>.Count, s = V.Vectors * w;
+        for (int k = 0; k < m; k++)
+            for (int c = 0; c < s; c++) z[k * s + c] = c < width ? entries[t0 + c][k] : 0;
+        ref double zz = ref z[0];
+        for (int k0 = 0; k0 < m; k0 += 2)
+        {
+            bool pair = k0 + 1 < m;
+            var first = _rows[k0];
+            var second = pair ? _rows[k0 + 1] : first;
+            var a0 = Vector<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+            var b0 = a0; var b1 = a0; var b2 = a0; var b3 = a0;
+            ref double zi = ref zz;
+            ref double l0 = ref first[0];
+            ref double l1 = ref second[0];
+            for (int i = 0; i < k0; i++)
+            {
+                var f = new Vector<double>(Unsafe.Add(ref l0, i));
+                var g = new Vector<double>(Unsafe.Add(ref l1, i));
+                var z0 = Vector.LoadUnsafe(ref zi);
+                a0 = Vector.FusedMultiplyAdd(f, z0, a0); b0 = Vector.FusedMultiplyAdd(g, z0, b0);
+                if (V.Vectors > 1)
+                {
+                    var z1 = Vector.LoadUnsafe(ref zi, (nuint)w);
+                    a1 = Vector.FusedMultiplyAdd(f, z1, a1); b1 = Vector.FusedMultiplyAdd(g, z1, b1);
+                }
+                if (V.Vectors > 2)
+                {
+                    var z2 = Vector.LoadUnsafe(ref zi, (nuint)(2 * w));
+                    a2 = Vector.FusedMultiplyAdd(f, z2, a2); b2 = Vector.FusedMultiplyAdd(g, z2, b2);
+                }
+                if (V.Vectors > 3)
+                {
+                    var z3 = Vector.LoadUnsafe(ref zi, (nuint)(3 * w));
+                    a3 = Vector.FusedMultiplyAdd(f, z3, a3); b3 = Vector.FusedMultiplyAdd(g, z3, b3);
+                }
+                zi = ref Unsafe.Add(ref zi, s);
+            }
+            // Row k0, then row k0 + 1, which also needs row k0's new values.
+            ref double zk = ref Unsafe.Add(ref zz, k0 * s);
+            ref double zn = ref Unsafe.Add(ref zk, s);
+            var d = new Vector<double>(first[k0]);
+            var e = new Vector<double>(pair ? second[k0] : 0);
+            var dn = new Vector<double>(pair ? second[k0 + 1] : 1);
+            Finish(ref zk, ref zn, 0, a0, b0, d, e, dn, pair);
+            if (V.Vectors > 1) Finish(ref zk, ref zn, w, a1, b1, d, e, dn, pair);
+            if (V.Vectors > 2) Finish(ref zk, ref zn, 2 * w, a2, b2, d, e, dn, pair);
+            if (V.Vectors > 3) Finish(ref zk, ref zn, 3 * w, a3, b3, d, e, dn, pair);
+        }
+    }
+
+    /// <summary>One vector of lanes of rows k and k + 1: z_k = (e_k − a)/L_kk, z_k+1 = (e_k+1 − b − L_k+1,k·z_k)/L_k+1,k+1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(ref double zk, ref double zn, int offset, Vector<double> a, Vector<double> b, Vector<double> d,
+        Vector<double> below, Vector<double> dn, bool pair)
+    {
+        var row = (Vector.LoadUnsafe(ref zk, (nuint)offset) - a) / d;
+        row.StoreUnsafe(ref zk, (nuint)offset);
+        if (pair) ((Vector.LoadUnsafe(ref zn, (nuint)offset) - b - below * row) / dn).StoreUnsafe(ref zn, (nuint)offset);
     }
 
     /// <summary>
