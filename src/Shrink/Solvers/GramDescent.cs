@@ -237,16 +237,13 @@ internal static class GramDescent
             for (int j = 0; j < p; j++)
                 if (beta[j] != 0) active.Add(j);
             var anderson = new Anderson(active.ToArray());
-            bool stable = false;
             for (int inner = 0; sweeps < maxSweeps; inner++)
             {
-                long before = Signature(beta);
                 double largest = Sweep(state, CollectionsMarshal.AsSpan(active), g, q, l1, l2, n, beta);
                 sweeps++;
-                stable = Signature(beta) == before;
                 if (largest <= innerTolerance) break;
-                // Past a few sweeps the direct solve usually finishes the job; if it does not (signs still moving),
-                // the sweeps resume with a tighter target.
+                // Past a couple of sweeps the direct solve usually finishes the job (dropping the coefficients whose
+                // signs were wrong); if it does not, the sweeps resume with a tighter target.
                 if (inner + 1 >= SweepsBeforePolish && active.Count <= MaxPolishSize) break;
                 anderson.Record(beta);
                 if (anderson.Ready) anderson.TryExtrapolate(state, g, l1, l2, beta);
@@ -257,7 +254,7 @@ internal static class GramDescent
             // A direct solve that failed for one support and sign pattern fails again for the same one: wait until
             // the sweeps have changed it.
             long signature = Signature(beta);
-            if (signature != failedSignature && stable)
+            if (signature != failedSignature)
             {
                 double before = gap;
                 gap = Polish(state, g, l1, l2, beta, gap, out bool blocked);
@@ -409,8 +406,14 @@ internal static class GramDescent
     /// </summary>
     private const int MaxPolishSize = 5000;
 
-    /// <summary>Active-set sweeps before a direct solve is tried: enough for the support and signs to settle.</summary>
-    private const int SweepsBeforePolish = 5;
+    /// <summary>
+    /// Active-set sweeps before a direct solve is tried. The solve does not need settled signs: it stops at the first
+    /// coefficient its step would carry across zero, drops it and solves again (<see cref="Polish"/>). Waiting instead
+    /// for a sweep that changes no sign, after at least five, took 2,009 sweeps and 17.6 s on the lasso path with 3,560
+    /// active features at its end (n = 10,000, p = 4,000), where this takes 454 and 9.5 s; on the dense benchmark paths
+    /// 831 → 366 sweeps (elastic net) and 914 → 369 (lasso).
+    /// </summary>
+    private const int SweepsBeforePolish = 2;
 
     /// <summary>Direct solves after the first at one λ, each on the support the previous one left (see <see cref="Solve"/>).</summary>
     private const int PolishRounds = 4;
@@ -423,34 +426,43 @@ internal static class GramDescent
         blocked = false;
         var design = state.Design;
         int n = design.N;
-        var active = new List<int>();
-        var pinned = new List<int>();
-        for (int j = 0; j < beta.Length; j++)
+        double[]? previous = null, previousGradient = null;
+        // An active-set method on the support coordinate descent found: solve for its optimum with the signs held, step
+        // towards it, and when a coefficient reaches zero (or a bound) first, stop there, drop it and solve again on the
+        // rest. Every step lowers the objective; the gradient and gap are computed once, after the last.
+        for (int steps = 0; ; steps++)
         {
-            if (beta[j] == 0) continue;
-            if (beta[j] == design.LowerOf(j) || beta[j] == design.UpperOf(j)) pinned.Add(j);
-            else active.Add(j);
+            var active = new List<int>();
+            var pinned = new List<int>();
+            for (int j = 0; j < beta.Length; j++)
+            {
+                if (beta[j] == 0) continue;
+                if (beta[j] == design.LowerOf(j) || beta[j] == design.UpperOf(j)) pinned.Add(j);
+                else active.Add(j);
+            }
+            int m = active.Count;
+            if (m == 0 || (l2 == 0 && m >= n) || m > MaxPolishSize) break;
+            // The factor of X̃_AᵀX̃_A + nλ2·I is kept between calls and grown row by row as features enter, so along a
+            // path most solves cost O(m²) instead of m³/3.
+            var factor = state.ActiveFactor;
+            if (!factor.Ensure(state, active, n * l2)) break;
+            active = [.. factor.Order.ToArray()];
+            var rhs = new double[m];
+            for (int u = 0; u < m; u++)
+            {
+                int j = active[u];
+                rhs[u] = state.Xty[j] - n * l1 * design.FactorOf(j) * Math.Sign(beta[j]);
+                foreach (int k in pinned) rhs[u] -= state.Column(k)[j] * beta[k];
+            }
+            var start = new double[m];
+            for (int u = 0; u < m; u++) start[u] = beta[active[u]];
+            if (!factor.Solve(state, rhs, n * l2, start)) break;
+            previous ??= beta.ToArray();
+            previousGradient ??= g.ToArray();
+            blocked = CoordinateDescent.StepTowards(design, beta, active, rhs) >= 0;
+            if (!blocked || steps + 1 >= MaxBlockedSteps) break;
         }
-        int m = active.Count;
-        if (m == 0 || (l2 == 0 && m >= n) || m > MaxPolishSize) return gap;
-        // The factor of X̃_AᵀX̃_A + nλ2·I is kept between calls and grown row by row as features enter, so along a
-        // path most solves cost O(m²) instead of m³/3.
-        var factor = state.ActiveFactor;
-        if (!factor.Ensure(state, active, n * l2)) return gap;
-        active = [.. factor.Order.ToArray()];
-        var rhs = new double[m];
-        for (int u = 0; u < m; u++)
-        {
-            int j = active[u];
-            rhs[u] = state.Xty[j] - n * l1 * design.FactorOf(j) * Math.Sign(beta[j]);
-            foreach (int k in pinned) rhs[u] -= state.Column(k)[j] * beta[k];
-        }
-        var start = new double[m];
-        for (int u = 0; u < m; u++) start[u] = beta[active[u]];
-        if (!factor.Solve(state, rhs, n * l2, start)) return gap;
-        var previous = beta.ToArray();
-        var previousGradient = g.ToArray();
-        blocked = CoordinateDescent.StepTowards(design, beta, active, rhs) >= 0;
+        if (previous is null || previousGradient is null) return gap; // nothing was solved
         Gradient(state, beta, g);
         double polished = Gap(state, g, beta, n, l1, l2);
         if (polished < gap) return polished;
@@ -460,6 +472,9 @@ internal static class GramDescent
         previousGradient.CopyTo(g);
         return gap;
     }
+
+    /// <summary>Steps of one direct solve that stop at a coefficient reaching zero, each dropping it (see <see cref="Polish"/>).</summary>
+    private const int MaxBlockedSteps = 50;
 }
 
 
