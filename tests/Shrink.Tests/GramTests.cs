@@ -122,6 +122,41 @@ public class GramTests
         }
     }
 
+    /// <summary>
+    /// A batch's products with every column, by the same panels and tiles, are the whole matrix's entries to the bit:
+    /// m and b whole panels or not, one thread or several, paired tiles or single.
+    /// </summary>
+    [Theory]
+    [InlineData(700, 16, 3)]
+    [InlineData(1100, 70, 9)]
+    [InlineData(600, 131, 16)]
+    [InlineData(2049, 40, 17)]
+    public void A_batchs_products_are_the_whole_matrixs_entries_to_the_bit(int n, int m, int b)
+    {
+        var design = AwkwardDesign(n, m, weighted: true, seed: 13);
+        var whole = new double[m * m];
+        GramKernel.Syrk(n, m, (a, start, target) => design.Transformed(a, start, target), whole, new GramKernel.Workspace(m));
+        var batch = Enumerable.Range(0, b).Select(a => (a * 7 + 3) % m).ToArray();
+        try
+        {
+            foreach (bool pairs in new[] { true, false })
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    GramKernel.PairTiles = pairs;
+                    var products = new double[b * m];
+                    GramKernel.Cross(n, m, (a, start, target) => design.Transformed(a, start, target),
+                        b, (a, start, target) => design.Transformed(batch[a], start, target), products, threads);
+                    for (int a = 0; a < b; a++)
+                        for (int k = 0; k < m; k++)
+                            Assert.True(products[a * m + k].Equals(whole[batch[a] * m + k]), $"column {batch[a]}, row {k}: {products[a * m + k]:R} vs {whole[batch[a] * m + k]:R}");
+                }
+        }
+        finally
+        {
+            GramKernel.PairTiles = true;
+        }
+    }
+
     private const double Relative = 1e-12;
 
     /// <summary>Σ u·v and Σ |u·v| (the scale a rounding error is measured against).</summary>
@@ -289,6 +324,11 @@ public class GramStoreTests
         for (int j = 0; j < 24; j++)
             Assert.Equal(whole.Column(j).ToArray(), batched.Column(j).ToArray());
 
+        // Dense batches are the whole matrix's columns to the bit (the same tiles), so they need not be replaced.
+        var exact = new GramState(design, problem.CenteredTarget) { WholeAtOnce = false, WholeAfterColumns = 24 };
+        exact.Prefetch([5, 9]);
+        foreach (int j in new[] { 5, 9 }) Assert.Equal(whole.Column(j).ToArray(), exact.Column(j).ToArray());
+
         var lazy = new GramState(design, problem.CenteredTarget) { WholeAtOnce = false, WholeAfterColumns = 10 };
         var a = new double[24];
         var b = new double[24];
@@ -340,6 +380,34 @@ public class KeptGradientTests
             Assert.Equal(fresh, kept);
             previous = l1;
         }
+    }
+}
+
+public class GramBatchTests
+{
+    /// <summary>
+    /// A dense batch smaller than <see cref="GramState.MinBatch"/> is topped up with the uncomputed features of largest
+    /// |g_j| (its pass over X costs the same); without a ranking, only what was asked for is computed. Either way every
+    /// column is the whole matrix's.
+    /// </summary>
+    [Fact]
+    public void A_small_batch_is_topped_up_with_the_features_nearest_to_entering()
+    {
+        var (x, y) = RandomData.Make(5, 300, 40);
+        var problem = Problem.Build(RandomData.Dataset(x, y), true, true);
+        var design = problem.Design;
+        var whole = new GramState(design, problem.CenteredTarget);
+        var plain = new GramState(design, problem.CenteredTarget) { WholeAtOnce = false, WholeAfterColumns = 40 };
+        plain.Prefetch([3]);
+        Assert.Equal([3], Enumerable.Range(0, 40).Where(plain.Holds));
+
+        var ranked = new GramState(design, problem.CenteredTarget) { WholeAtOnce = false, WholeAfterColumns = 40 };
+        // Scores: feature j has |g_j| = (j * 17) % 40, so the largest 15 besides feature 3 are known.
+        ranked.Ranking = Enumerable.Range(0, 40).Select(j => (j % 2 == 0 ? 1.0 : -1.0) * ((j * 17) % 40)).ToArray();
+        ranked.Prefetch([3]);
+        var expected = Enumerable.Range(0, 40).Where(j => j != 3).OrderByDescending(j => (j * 17) % 40).Take(GramState.MinBatch - 1).Append(3).Order();
+        Assert.Equal(expected, Enumerable.Range(0, 40).Where(ranked.Holds));
+        foreach (int j in expected) Assert.Equal(whole.Column(j).ToArray(), ranked.Column(j).ToArray());
     }
 }
 

@@ -118,16 +118,32 @@ internal sealed class GramState
     /// Past <see cref="WholeUpTo"/> columns come in batches, one pass over X each, as features become likely to enter;
     /// once an eighth of them have been asked for, the whole matrix is computed instead, up to this many variables
     /// (p² doubles, 512 MB at most, and at most half of X, since the covariance form needs n ≥ 2p). A path that goes
-    /// that deep brings most features in, and the blocked kernel computes all p² entries several times faster per entry
-    /// than the batches do (n = 10,000, p = 4,000, lasso path to 1e-3·λmax: 3,560 features entered, batch after batch).
+    /// that deep brings most features in, and every batch costs a pass over X besides its columns (n = 10,000, p = 4,000,
+    /// lasso path to 1e-3·λmax: 3,560 features entered; 30 batches of 1 to 84 columns took about 2 s before the whole
+    /// matrix's 1.8 s when each was a pass of dot products).
     /// </summary>
     internal const int WholeLaterUpTo = 8000;
+
+    /// <summary>
+    /// A dense batch reads all of X once whatever its size (about 50 ms at n = 10,000, p = 4,000), and computes its
+    /// columns at the tiles' rate (16 columns about 16 ms more there), so a batch smaller than this is topped up with
+    /// the features nearest to entering, by <see cref="Ranking"/>: along that path, where one or two features entered
+    /// per λ for its first 60 λ, batch after batch of one column had cost a pass each.
+    /// </summary>
+    internal const int MinBatch = 16;
+
+    /// <summary>The gradient the solve is working with (X̃ᵀR for the current β), whose largest |g_j| rank the features not
+    /// yet computed for topping up a batch; null for none.</summary>
+    internal double[]? Ranking { get; set; }
 
     /// <summary>Whether the whole matrix is computed on first use (up to <see cref="WholeUpTo"/> variables; tests turn it off).</summary>
     internal bool WholeAtOnce { get; set; }
 
     /// <summary>How many columns asked for bring the whole matrix in (an eighth of p up to <see cref="WholeLaterUpTo"/>, else never).</summary>
     internal int WholeAfterColumns { get; set; }
+
+    /// <summary>Whether column j is at hand without computing (tests).</summary>
+    internal bool Holds(int j) => _store.Matrix is not null || _store.Single[j] is not null;
 
     /// <summary>Column j of X̃ᵀX̃, computed on first use.</summary>
     public ReadOnlySpan<double> Column(int j)
@@ -176,29 +192,65 @@ internal sealed class GramState
             _store.SingleCount = 0;
             return;
         }
+        if (!_design.IsSparse && missing.Length < MinBatch && Ranking is { } ranking) missing = TopUp(missing, ranking);
         int n = _design.N, p = _design.P, b = missing.Length;
-        // The new features' transformed columns, side by side: t_a = w∘(x_j − c_j)/s_j (one √w from x̃_j, one for
-        // x̃_k), so that x̃_kᵀx̃_j = (x_kᵀt_a − c_k·Σt_a)/s_k needs no transformed copy of x_k.
-        var t = new double[b * n];
-        var tSum = new double[b];
-        for (int a = 0; a < b; a++)
-        {
-            var ta = t.AsSpan(a * n, n);
-            DirectSolver.Transformed(_design, missing[a], ta);
-            if (_design.Root is { } root) System.Numerics.Tensors.TensorPrimitives.Multiply(ta, root, ta);
-            tSum[a] = Kernels.Sum(ta);
-        }
         var result = new double[b][];
         for (int a = 0; a < b; a++) result[a] = new double[p];
-        Parallel.For(0, p, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
+        if (!_design.IsSparse)
         {
-            if (_design.Excluded[k]) return;
-            double c = _design.Center[k], s = _design.Scale[k];
+            // Dense: the Gram kernel's tiles against the batch, each entry the whole matrix's to the bit.
+            var included = DirectSolver.IncludedColumns(_design);
+            int m = included.Length;
+            var products = new double[b * m];
+            GramKernel.Cross(n, m, (a, start, target) => _design.Transformed(included[a], start, target),
+                b, (a, start, target) => _design.Transformed(missing[a], start, target), products);
             for (int a = 0; a < b; a++)
-                result[a][k] = (_design.RawDot(k, t.AsSpan(a * n, n)) - c * tSum[a]) / s;
-        });
+                for (int k = 0; k < m; k++) result[a][included[k]] = products[a * m + k];
+        }
+        else
+        {
+            // The new features' transformed columns, side by side: t_a = w∘(x_j − c_j)/s_j (one √w from x̃_j, one for
+            // x̃_k), so that x̃_kᵀx̃_j = (x_kᵀt_a − c_k·Σt_a)/s_k needs no transformed copy of x_k.
+            var t = new double[b * n];
+            var tSum = new double[b];
+            for (int a = 0; a < b; a++)
+            {
+                var ta = t.AsSpan(a * n, n);
+                DirectSolver.Transformed(_design, missing[a], ta);
+                if (_design.Root is { } root) System.Numerics.Tensors.TensorPrimitives.Multiply(ta, root, ta);
+                tSum[a] = Kernels.Sum(ta);
+            }
+            Parallel.For(0, p, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
+            {
+                if (_design.Excluded[k]) return;
+                double c = _design.Center[k], s = _design.Scale[k];
+                for (int a = 0; a < b; a++)
+                    result[a][k] = (_design.RawDot(k, t.AsSpan(a * n, n)) - c * tSum[a]) / s;
+            });
+        }
         for (int a = 0; a < b; a++) _store.Single[missing[a]] = result[a];
         _store.SingleCount += b;
+    }
+
+    /// <summary><paramref name="missing"/> and, up to <see cref="MinBatch"/> columns, the uncomputed features with the largest
+    /// |g_j| relative to their penalty factor (unpenalized ones first).</summary>
+    private int[] TopUp(int[] missing, double[] g)
+    {
+        int room = MinBatch - missing.Length;
+        var chosen = new List<(double Score, int J)>(room + 1);
+        var asked = new HashSet<int>(missing);
+        for (int j = 0; j < _design.P; j++)
+        {
+            if (_design.Excluded[j] || _store.Single[j] is not null || asked.Contains(j)) continue;
+            double f = _design.FactorOf(j);
+            double score = f > 0 ? Math.Abs(g[j]) / f : double.PositiveInfinity;
+            if (chosen.Count == room && !(score > chosen[^1].Score)) continue;
+            int at = chosen.Count;
+            while (at > 0 && score > chosen[at - 1].Score) at--;
+            chosen.Insert(at, (score, j));
+            if (chosen.Count > room) chosen.RemoveAt(room);
+        }
+        return [.. missing, .. chosen.Select(c => c.J)];
     }
 }
 
@@ -221,6 +273,7 @@ internal static class GramDescent
         var likely = new List<int>();
         for (int j = 0; j < p; j++)
             if (!design.Excluded[j] && (beta[j] != 0 || Math.Abs(g[j]) / n > threshold * design.FactorOf(j))) likely.Add(j);
+        state.Ranking = g;
         state.Prefetch(likely);
 
         var included = Enumerable.Range(0, p).Where(j => !design.Excluded[j]).ToArray();
@@ -285,12 +338,14 @@ internal static class GramDescent
             if (gap <= gapTolerance)
             {
                 state.Remember(beta, g);
+                state.Ranking = null;
                 return new CoordinateDescent.Outcome(sweeps, true, gap);
             }
             innerTolerance = Math.Min(innerTolerance, gap) * 0.1;
         }
         Gradient(state, beta, g); // the sweeps may have ended on coordinate updates
         state.Remember(beta, g);
+        state.Ranking = null;
         return new CoordinateDescent.Outcome(sweeps, false, gap);
     }
 

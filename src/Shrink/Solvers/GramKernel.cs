@@ -108,7 +108,11 @@ internal static class GramKernel
     }
 
     /// <summary>Rows k0.. of columns 8g..8g+7 into panel g (zeros past column m), and their products with y.</summary>
-    private static void Pack(int g, int k0, int chunk, int m, GemmKernel.ColumnSource x, double[] packed, double[]? y, double[]? xty)
+    private static void Pack(int g, int k0, int chunk, int m, GemmKernel.ColumnSource x, double[] packed, double[]? y, double[]? xty) =>
+        Pack(g, g, k0, chunk, m, x, packed, y, xty);
+
+    /// <summary>Rows k0.. of columns 8g..8g+7 of x into panel <paramref name="into"/> of the buffer (zeros past column m).</summary>
+    private static void Pack(int g, int into, int k0, int chunk, int m, GemmKernel.ColumnSource x, double[] packed, double[]? y, double[]? xty)
     {
         Span<double> columns = stackalloc double[Mr * Kc];
         for (int u = 0; u < Mr; u++)
@@ -125,7 +129,73 @@ internal static class GramKernel
                 column.Clear();
             }
         }
-        Interleave(columns, chunk, packed.AsSpan(g * chunk * Mr, chunk * Mr));
+        Interleave(columns, chunk, packed.AsSpan(into * chunk * Mr, chunk * Mr));
+    }
+
+    /// <summary>
+    /// x̃_kᵀx̃_j for the m columns k read through <paramref name="x"/> and the b columns j of a batch read through
+    /// <paramref name="t"/>: the panels and tiles of <see cref="Syrk"/>, the batch's panels packed after the m columns'.
+    /// Every entry is the chain of multiply-adds the whole matrix has for it (products commute exactly), so a column
+    /// computed in a batch equals the whole matrix's to the bit; and it is computed at the tiles' rate, where one dot
+    /// product per entry ran at the memory's.
+    /// </summary>
+    /// <param name="result">b x m, row a the products of batch column a with the m columns (overwritten).</param>
+    public static void Cross(int rows, int m, GemmKernel.ColumnSource x, int b, GemmKernel.ColumnSource t, double[] result, int threads = 0)
+    {
+        Array.Clear(result, 0, b * m);
+        if (m == 0 || b == 0 || rows == 0) return;
+        if (threads <= 0) threads = Environment.ProcessorCount;
+        if ((long)rows * m * b < ParallelFrom) threads = 1;
+        int panels = (m + Mr - 1) / Mr, batchPanels = (b + Mr - 1) / Mr;
+        var packed = new double[(panels + batchPanels) * Mr * Kc];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        // Work items: pairs of the m columns' panels (a 16 x 8 tile against each batch panel where it is fast).
+        int items = (panels + 1) / 2;
+        for (int k0 = 0; k0 < rows; k0 += Kc)
+        {
+            int chunk = Math.Min(Kc, rows - k0);
+            void PackOne(int g)
+            {
+                if (g < panels) Pack(g, g, k0, chunk, m, x, packed, null, null);
+                else Pack(g - panels, g, k0, chunk, b, t, packed, null, null);
+            }
+            void Tiles(int item)
+            {
+                int r = 2 * item;
+                for (int q = 0; q < batchPanels; q++)
+                {
+                    int bOffset = (panels + q) * chunk * Mr, j0 = q * Mr, width = Math.Min(Mr, b - j0);
+                    for (int rr = r; rr < Math.Min(r + 2, panels); rr++)
+                    {
+                        int aOffset = rr * chunk * Mr, i0 = rr * Mr, tall = Math.Min(Mr, m - i0);
+                        if (Wide && PairTiles && rr == r && rr + 1 < panels && (rr + 2) * Mr <= m && width == Mr)
+                        {
+                            TilePair(chunk, packed, aOffset, bOffset, result, m, i0, j0);
+                            break;
+                        }
+                        if (ManyRegisters)
+                        {
+                            Tile(chunk, packed, aOffset, bOffset, result, m, i0, j0, tall, width);
+                        }
+                        else
+                        {
+                            HalfTile(chunk, packed, aOffset, bOffset, result, m, i0, j0, tall, Math.Min(width, Mr / 2));
+                            if (width > Mr / 2) HalfTile(chunk, packed, aOffset, bOffset + Mr / 2, result, m, i0, j0 + Mr / 2, tall, width - Mr / 2);
+                        }
+                    }
+                }
+            }
+            if (threads == 1)
+            {
+                for (int g = 0; g < panels + batchPanels; g++) PackOne(g);
+                for (int item = 0; item < items; item++) Tiles(item);
+            }
+            else
+            {
+                Parallel.For(0, panels + batchPanels, options, PackOne);
+                Parallel.For(0, items, options, Tiles);
+            }
+        }
     }
 
     /// <summary>panel[k·8 + u] = columns[u·chunk + k]: 8 columns of a chunk, interleaved row by row.</summary>
