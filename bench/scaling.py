@@ -3,14 +3,16 @@
 sizes and draws a log-log plot.
 
 Usage: bench/scaling.py OUTDIR [--anchors ../shared/anchors] [--data /tmp/shrink-scaling] [--repeats 3] [--families n,p,wide]
+                         [--glmnet]
 
 Families (the anchors' `correlated` generator from gen.py, imported, so the data are built the same way as theirs):
   n     p = 1,000, n from 2,500 to 40,000, lasso path to 1e-3·λmax (covariance form: Gram n·p², then O(p²) per sweep)
-  p     n = 10,000, p from 250 to 2,000, the same path (at p = 4,000 the path ran over 6 CPU-minutes and was stopped;
-        see the README's limitations)
+  p     n = 10,000, p from 250 to 4,000, the same path
   wide  n = 200, p from 5,000 to 40,000, lasso path to 1e-2·λmax (naive form: O(n·p) per full pass)
 Writes OUTDIR/scaling.json (every run's JSON line from the side mode, with the size), OUTDIR/scaling.md (medians,
 CPU seconds, fitted log-log slopes) and OUTDIR/scaling.png. Needs numpy and matplotlib (Debian's python3-matplotlib).
+With --glmnet, glmnet is timed on the same data and grid too, alternating with Shrink (bench/glmnet_raw.R, from raw
+copies of the arrays written beside them once), and the table and plot show it.
 """
 import argparse, importlib.util, json, os, statistics, subprocess, sys
 
@@ -42,6 +44,15 @@ def ensure(gen, data, n, p):
     return os.path.basename(d)
 
 
+def raw(data, name):
+    """Column-major raw doubles of X and y beside the .npy files, for bench/glmnet_raw.R (written once)."""
+    d = os.path.join(data, name)
+    if not os.path.exists(os.path.join(d, "y.bin")):
+        X = np.load(os.path.join(d, "X.npy"))
+        np.asfortranarray(X, dtype=np.float64).T.tofile(os.path.join(d, "X.bin"))  # C order of Xᵀ = column-major X
+        np.load(os.path.join(d, "y.npy")).astype(np.float64).tofile(os.path.join(d, "y.bin"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -49,6 +60,7 @@ def main():
     ap.add_argument("--data", default="/tmp/shrink-scaling")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--families", default="n,p,wide")
+    ap.add_argument("--glmnet", action="store_true")
     a = ap.parse_args()
     gen = generator(a.anchors)
     os.makedirs(a.out, exist_ok=True)
@@ -59,6 +71,8 @@ def main():
         f = FAMILIES[family]
         for n, p in f["sizes"]:
             name = ensure(gen, a.data, n, p)
+            if a.glmnet:
+                raw(a.data, name)
             for rep in range(a.repeats):
                 out = subprocess.run(shrink + [a.data, name, "lasso", str(f["eps"])], capture_output=True, text=True, check=True).stdout
                 r = json.loads(out)
@@ -66,6 +80,13 @@ def main():
                        "sweeps": sum(r["iterations"]), "nnz_last": r["nnz"][-1], "solver": r["solver"], "all_converged": r["all_converged"]}
                 runs.append(row)
                 print(json.dumps(row), file=sys.stderr)
+                if a.glmnet:
+                    out = subprocess.run(["Rscript", os.path.join(ROOT, "bench", "glmnet_raw.R"), os.path.join(a.data, name), str(n), str(p), str(f["eps"])],
+                                         capture_output=True, text=True, check=True).stdout
+                    g = json.loads(out)
+                    row = {"family": family, "n": n, "p": p, "repeat": rep + 1, "tool": "glmnet", "seconds": g["seconds"], "nnz_last": g["nnz_last"]}
+                    runs.append(row)
+                    print(json.dumps(row), file=sys.stderr)
     with open(os.path.join(a.out, "scaling.json"), "w") as fh:
         for r in runs:
             fh.write(json.dumps(r) + "\n")
@@ -74,16 +95,22 @@ def main():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-    lines = ["| family | n | p | median s | median CPU s | sweeps | non-zeros at the end | solver |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| family | n | p | median s | median CPU s | sweeps | non-zeros at the end | solver |" + (" glmnet median s | Shrink / glmnet |" if a.glmnet else ""),
+             "|---|---|---|---|---|---|---|---|" + ("---|---|" if a.glmnet else "")]
     slopes = []
     for family in a.families.split(","):
         f = FAMILIES[family]
-        xs, ys, cs = [], [], []
+        xs, ys, cs, gs = [], [], [], []
         for n, p in f["sizes"]:
-            rs = [r for r in runs if r["family"] == family and r["n"] == n and r["p"] == p]
+            rs = [r for r in runs if r["family"] == family and r["n"] == n and r["p"] == p and r.get("tool") is None]
             sec = statistics.median(r["seconds"] for r in rs)
             cpu = statistics.median(r["cpu_seconds"] for r in rs)
-            lines.append(f"| {family} | {n} | {p} | {sec:.3f} | {cpu:.3f} | {rs[0]['sweeps']} | {rs[0]['nnz_last']} | {rs[0]['solver']} |")
+            line = f"| {family} | {n} | {p} | {sec:.3f} | {cpu:.3f} | {rs[0]['sweeps']} | {rs[0]['nnz_last']} | {rs[0]['solver']} |"
+            if a.glmnet:
+                gsec = statistics.median(r["seconds"] for r in runs if r["family"] == family and r["n"] == n and r["p"] == p and r.get("tool") == "glmnet")
+                line += f" {gsec:.3f} | {sec / gsec:.2f} |"
+                gs.append(gsec)
+            lines.append(line)
             xs.append(n if f["axis"] == "n" else p)
             ys.append(sec)
             cs.append(cpu)
@@ -93,6 +120,10 @@ def main():
         ax = axes[0] if f["axis"] == "n" else axes[1]
         line, = ax.loglog(xs, ys, "o-", label=f"{f['label']}: wall (slope {slope:.2f})")
         ax.loglog(xs, cs, "s--", color=line.get_color(), alpha=0.6, label=f"{f['label']}: CPU, all threads (slope {cpu_slope:.2f})")
+        if gs:
+            g_slope = np.polyfit(np.log(xs), np.log(gs), 1)[0]
+            ax.loglog(xs, gs, "^:", color=line.get_color(), alpha=0.8, label=f"{f['label']}: glmnet wall (slope {g_slope:.2f})")
+            slopes.append(f"- {f['label']}: glmnet's wall time grows as {f['axis']}^{g_slope:.2f}")
     for ax, axis in zip(axes, ["n (rows)", "p (features)"]):
         if not ax.lines:
             ax.set_visible(False)

@@ -95,15 +95,13 @@ internal static class Engine
         double scale = ConventionMap.ObjectiveScale(options.Convention, ols ? Penalty.Ols : options.Penalty, n);
 
         // Only the non-zeros are built: on wide data a path's models would otherwise hold p values each.
-        int nonZero = 0;
-        for (int j = 0; j < p; j++)
-            if (beta[j] != 0) nonZero++;
+        int nonZero = Kernels.CountNonZeros(beta);
         var positions = new int[nonZero];
         var values = new double[nonZero];
         double intercept = problem.FitIntercept ? problem.TargetMean : 0;
-        for (int j = 0, k = 0; j < p; j++)
+        int k = 0;
+        foreach (int j in Kernels.NonZeros(beta))
         {
-            if (beta[j] == 0) continue;
             double b = beta[j] / problem.Design.Scale[j];
             // At a bound, report the bound as given rather than (bound·scale)/scale.
             if (problem.OriginalLower is { } lower && beta[j] == problem.Design.Lower![j]) b = lower[j];
