@@ -195,6 +195,22 @@ public class GramTests
         return new Design { X = x, N = n, P = m, Center = center, Scale = scale, NormSquaredOverN = new double[m], Excluded = new bool[m], Root = root };
     }
 
+    /// <summary>The same path in covariance form and in plain form.</summary>
+    private static (RegularizationPath Gram, RegularizationPath Naive) BothForms(double[][] x, double[] y, PathOptions options)
+    {
+        try
+        {
+            GramState.Override = true;
+            var gram = Regression.Path(RandomData.Dataset(x, y), options);
+            GramState.Override = false;
+            return (gram, Regression.Path(RandomData.Dataset(x, y), options));
+        }
+        finally
+        {
+            GramState.Override = null;
+        }
+    }
+
     [Theory]
     [InlineData(Penalty.Lasso, null, true, true)]
     [InlineData(Penalty.ElasticNet, 0.3, true, true)]
@@ -206,18 +222,7 @@ public class GramTests
         var (x, y) = RandomData.Make(77, 120, 15);
         foreach (var row in x) row[4] = 2.5; // a constant column: excluded, or with neither intercept nor scaling a real feature
         var options = new PathOptions { Fit = new FitOptions { Penalty = penalty, L1Ratio = r, FitIntercept = intercept, Standardize = standardize, Tolerance = 1e-12 }, LambdaCount = 30 };
-        RegularizationPath gram, naive;
-        try
-        {
-            GramState.Override = true;
-            gram = Regression.Path(RandomData.Dataset(x, y), options);
-            GramState.Override = false;
-            naive = Regression.Path(RandomData.Dataset(x, y), options);
-        }
-        finally
-        {
-            GramState.Override = null;
-        }
+        var (gram, naive) = BothForms(x, y, options);
         Assert.All(gram.Models, m => Assert.Equal("coordinate-descent (gram)", m.Diagnostics.Solver));
         Assert.All(naive.Models, m => Assert.Equal("coordinate-descent", m.Diagnostics.Solver));
         for (int k = 0; k < gram.Count; k++)
@@ -248,18 +253,7 @@ public class GramTests
         foreach (var row in x)
             for (int j = 1; j < 60; j += 2) row[j] = row[j - 1] + 0.06 * RandomData.Gaussian(rng);
         var options = new PathOptions { Fit = new FitOptions { Penalty = penalty, L1Ratio = r, Tolerance = 1e-12 }, LambdaCount = 60, LambdaMinRatio = 1e-4 };
-        RegularizationPath gram, naive;
-        try
-        {
-            GramState.Override = true;
-            gram = Regression.Path(RandomData.Dataset(x, y), options);
-            GramState.Override = false;
-            naive = Regression.Path(RandomData.Dataset(x, y), options);
-        }
-        finally
-        {
-            GramState.Override = null;
-        }
+        var (gram, naive) = BothForms(x, y, options);
         double tolerance = 1e-9 * y.Sum(v => v * v) / y.Length;
         for (int k = 0; k < gram.Count; k++)
         {

@@ -87,6 +87,25 @@ public class WidePolishTests
         Assert.True(removals > 50 && joins > 50, $"{removals} removals, {joins} joins");
     }
 
+    /// <summary>Appends column j with its entries against the held columns, as a path would.</summary>
+    private static bool AppendOne(UpdatableCholesky factor, double[] gram, int p, int j) =>
+        factor.Append(j, factor.Order.ToArray().Select(k => gram[k * p + j]).ToArray(), gram[j * p + j], 1e-12);
+
+    /// <summary>A Gram matrix whose column <paramref name="dependent"/> is 2·x_0 − x_1, and a factor holding columns 0, 1, 2.</summary>
+    private static (double[] Gram, UpdatableCholesky Factor) WithDependentColumn(int seed, int n, int p, int dependent)
+    {
+        var gram = RandomGram(seed, n, p, out var columns);
+        for (int i = 0; i < n; i++) columns[dependent][i] = 2 * columns[0][i] - columns[1][i];
+        for (int a = 0; a < p; a++)
+        {
+            double value = columns[a].Zip(columns[dependent], (u, v) => u * v).Sum();
+            gram[a * p + dependent] = gram[dependent * p + a] = value;
+        }
+        var factor = new UpdatableCholesky(p);
+        foreach (int j in new[] { 0, 1, 2 }) Assert.True(AppendOne(factor, gram, p, j));
+        return (gram, factor);
+    }
+
     /// <summary>Entries AppendAll takes for <paramref name="ids"/>: with the held columns, then with those joining before.</summary>
     private static (double[][] Entries, double[] Diagonals) Joining(UpdatableCholesky factor, double[] gram, int p, int[] ids)
     {
@@ -118,13 +137,11 @@ public class WidePolishTests
         var together = new UpdatableCholesky(p);
         var single = new UpdatableCholesky(p);
         foreach (var factor in new[] { together, single })
-            foreach (int j in order.Take(held))
-                Assert.True(factor.Append(j, factor.Order.ToArray().Select(k => gram[k * p + j]).ToArray(), gram[j * p + j], 1e-12));
+            foreach (int j in order.Take(held)) Assert.True(AppendOne(factor, gram, p, j));
         var ids = order.Skip(held).Take(joining).ToArray();
         var (entries, diagonals) = Joining(together, gram, p, ids);
         Assert.True(together.AppendAll(ids, entries, diagonals, 1e-12));
-        foreach (int j in ids)
-            Assert.True(single.Append(j, single.Order.ToArray().Select(k => gram[k * p + j]).ToArray(), gram[j * p + j], 1e-12));
+        foreach (int j in ids) Assert.True(AppendOne(single, gram, p, j));
         Assert.Equal(single.Order.ToArray(), together.Order.ToArray());
         foreach (int j in ids) Assert.Equal(single.PositionOf(j), together.PositionOf(j));
 
@@ -149,18 +166,8 @@ public class WidePolishTests
     [InlineData(17)]  // in a later block (the second, where blocks hold 16 columns)
     public void A_dependent_column_among_those_appended_together_refuses_them_all(int at)
     {
-        int n = 60, p = 40;
-        var gram = RandomGram(9, n, p, out var columns);
-        // Column 39 made an exact combination of columns 0 and 1.
-        for (int i = 0; i < n; i++) columns[39][i] = 2 * columns[0][i] - columns[1][i];
-        for (int a = 0; a < p; a++)
-        {
-            double value = columns[a].Zip(columns[39], (u, v) => u * v).Sum();
-            gram[a * p + 39] = gram[39 * p + a] = value;
-        }
-        var factor = new UpdatableCholesky(p);
-        foreach (int j in new[] { 0, 1, 2 })
-            Assert.True(factor.Append(j, factor.Order.ToArray().Select(k => gram[k * p + j]).ToArray(), gram[j * p + j], 1e-12));
+        int p = 40;
+        var (gram, factor) = WithDependentColumn(9, 60, p, 39);
         var rhs = new[] { 1.0, -2.0, 0.5 };
         var before = (double[])rhs.Clone();
         factor.Solve(before);
@@ -181,22 +188,12 @@ public class WidePolishTests
     [Fact]
     public void Dependent_column_is_refused_and_the_factor_is_unchanged()
     {
-        int n = 30, p = 12;
-        var gram = RandomGram(7, n, p, out var columns);
-        // Column 11 made an exact combination of columns 0 and 1.
-        for (int i = 0; i < n; i++) columns[11][i] = 2 * columns[0][i] - columns[1][i];
-        for (int a = 0; a < p; a++)
-        {
-            double value = columns[a].Zip(columns[11], (u, v) => u * v).Sum();
-            gram[a * p + 11] = gram[11 * p + a] = value;
-        }
-        var factor = new UpdatableCholesky(p);
-        foreach (int j in new[] { 0, 1, 2 })
-            Assert.True(factor.Append(j, factor.Order.ToArray().Select(k => gram[k * p + j]).ToArray(), gram[j * p + j], 1e-12));
+        int p = 12;
+        var (gram, factor) = WithDependentColumn(7, 30, p, 11);
         var rhs = new[] { 1.0, -2.0, 0.5 };
         var before = (double[])rhs.Clone();
         factor.Solve(before);
-        Assert.False(factor.Append(11, factor.Order.ToArray().Select(k => gram[k * p + 11]).ToArray(), gram[11 * p + 11], 1e-12));
+        Assert.False(AppendOne(factor, gram, p, 11));
         Assert.Equal(3, factor.Count);
         Assert.Equal(-1, factor.PositionOf(11));
         var after = (double[])rhs.Clone();
