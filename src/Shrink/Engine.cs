@@ -14,7 +14,10 @@ internal static class Engine
         FitAt(problem, names, options, lambda, beta, out _);
 
     /// <param name="residualSquared">‖ỹ − X̃β‖² at the solution, from the certificate (paths report R² and AIC from it).</param>
-    public static LinearModel FitAt(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, double[] beta, out double residualSquared)
+    /// <param name="zeroFrom">The problem's λmax when the caller has it and every included feature is penalized: at or above
+    /// it every coefficient is 0 by definition, without a solve.</param>
+    public static LinearModel FitAt(Problem problem, IReadOnlyList<string> names, FitOptions options, double lambda, double[] beta, out double residualSquared,
+        double zeroFrom = double.PositiveInfinity)
     {
         bool ols = options.Penalty == Penalty.Ols || lambda == 0;
         double r = options.EffectiveL1Ratio;
@@ -46,6 +49,15 @@ internal static class Engine
                 SolvePrimal(problem, penalty.L2, 0, beta);
                 solver = "cholesky";
             }
+        }
+        else if (lambda >= zeroFrom)
+        {
+            // The solvers' gradients are summed in other orders than λmax's (which depend on the vector width the machine
+            // has), so at λmax itself a feature could otherwise enter by a rounding error: 1e-17 where the answer is 0.
+            Array.Clear(beta);
+            var certificate = problem.UseGram ? GramCertificate(problem.Gram, penalty, beta) : ResidualCertificate(problem, penalty, beta);
+            return Build(problem, names, options, lambda, penalty, beta, 0, certificate.Gap <= gapTolerance,
+                problem.UseGram ? "coordinate-descent (gram)" : "coordinate-descent", ols, out residualSquared, certificate);
         }
         else if (problem.UseGram)
         {

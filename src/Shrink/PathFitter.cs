@@ -96,6 +96,9 @@ internal static class PathFitter
             ? new RidgeSpectrum(problem.Design, m.Block(DirectSolver.IncludedColumns(problem.Design)), DirectSolver.IncludedColumns(problem.Design).Select(j => m.Xty[j]).ToArray(), m.YSquared)
             : new RidgeSpectrum(problem.Design, problem.CenteredTarget, needLeftVectors: false);
         if (!ridge) spectrum = null;
+        // Where every included feature is penalized, no coefficient leaves 0 until λ falls below λmax.
+        double zeroFrom = !ridge && fit.Penalty != Penalty.Ols && fit.EffectiveL1Ratio > 0 && !problem.HasUnpenalized()
+            ? Regression.LambdaMax(problem, fit) : double.PositiveInfinity;
 
         // From a spectrum, every λ's β (and its certificate) comes out of two matrix products at once.
         var solved = spectrum?.Solve(grid.Select(lambda => Engine.Canonical(problem, fit, lambda).L2).ToArray());
@@ -111,7 +114,7 @@ internal static class PathFitter
             }
             else
             {
-                models[k] = Engine.FitAt(problem, names, fit, grid[k], beta, out rss[k]);
+                models[k] = Engine.FitAt(problem, names, fit, grid[k], beta, out rss[k], zeroFrom);
             }
             if (spectrum is null && new CanonicalPenalty(models[k].CanonicalLambda, models[k].CanonicalL1Ratio).L2 != 0) betas[k] = CoefficientVector.Copy(beta);
             stepDone?.Invoke();

@@ -386,6 +386,25 @@ internal sealed partial class Problem
     /// </summary>
     public double MaxCorrelation()
     {
+        // Computed once (a pass over the data): a path's grid and its fits at the top of it both ask. A double is written
+        // whole, so threads sharing the problem at worst compute it twice.
+        double cached = _maxCorrelation;
+        if (double.IsNaN(cached)) _maxCorrelation = cached = ComputeMaxCorrelation();
+        return cached;
+    }
+
+    private double _maxCorrelation = double.NaN;
+
+    /// <summary>Whether some included feature has penalty factor 0 (then no λ makes every coefficient 0).</summary>
+    public bool HasUnpenalized()
+    {
+        for (int j = 0; j < P; j++)
+            if (!Design.Excluded[j] && Design.FactorOf(j) == 0) return true;
+        return false;
+    }
+
+    private double ComputeMaxCorrelation()
+    {
         var design = Design;
         var beta = new double[P];
         var unpenalized = Enumerable.Range(0, P).Where(j => !design.Excluded[j] && design.FactorOf(j) == 0).ToArray();

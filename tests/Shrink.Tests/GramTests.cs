@@ -239,6 +239,44 @@ public class GramTests
     }
 
     /// <summary>
+    /// At and above λmax a path's coefficients are exactly 0, with no sweep and a closed gap, in both solver forms (a
+    /// solver's gradient summed in another order than λmax's could otherwise let a feature in by 1e-17); with an
+    /// unpenalized feature there is no such λ, and that feature's coefficient is fitted at every λ.
+    /// </summary>
+    [Theory]
+    [InlineData(Penalty.Lasso, null, true)]
+    [InlineData(Penalty.ElasticNet, 0.3, true)]
+    [InlineData(Penalty.ElasticNet, 0.3, false)]
+    public void At_and_above_lambda_max_the_path_is_exactly_zero(Penalty penalty, double? r, bool gram)
+    {
+        var (x, y) = RandomData.Make(21, 80, 12);
+        var set = RandomData.Dataset(x, y);
+        var fit = new FitOptions { Penalty = penalty, L1Ratio = r, Tolerance = 1e-12 };
+        double max = Regression.LambdaMax(set, fit);
+        var lambdas = new[] { 4 * max, max, 0.5 * max, 0.1 * max };
+        RegularizationPath path;
+        try
+        {
+            GramState.Override = gram;
+            path = Regression.Path(set, new PathOptions { Fit = fit, Lambdas = lambdas });
+        }
+        finally
+        {
+            GramState.Override = null;
+        }
+        for (int k = 0; k < 2; k++)
+        {
+            Assert.All(path.Coefficients[k], b => Assert.Equal(0.0, b));
+            Assert.Equal(0, path.Model(k).Diagnostics.Iterations);
+            Assert.True(path.Model(k).Diagnostics.Converged);
+        }
+        Assert.True(path.NonZero[2] > 0 && path.Model(2).Diagnostics.Iterations > 0);
+
+        var unpenalized = Regression.Path(set, new PathOptions { Fit = fit with { PenaltyFactors = new Dictionary<string, double> { ["x1"] = 0 } }, Lambdas = lambdas });
+        Assert.All(Enumerable.Range(0, 4), k => Assert.NotEqual(0.0, unpenalized.Coefficients[k][0]));
+    }
+
+    /// <summary>
     /// Pairs of columns correlated at 0.998 and a long path: coordinate descent leaves many coefficients with the wrong
     /// sign, and the direct solves drop them one after another (the active-set steps of <c>Polish</c>). Every λ must
     /// still meet an independent duality gap and agree with the plain form.
