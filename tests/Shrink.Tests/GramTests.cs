@@ -196,14 +196,16 @@ public class GramTests
     }
 
     /// <summary>The same path in covariance form and in plain form.</summary>
-    private static (RegularizationPath Gram, RegularizationPath Naive) BothForms(double[][] x, double[] y, PathOptions options)
+    private static (RegularizationPath Gram, RegularizationPath Naive) BothForms(double[][] x, double[] y, PathOptions options) =>
+        (InForm(true, () => Regression.Path(RandomData.Dataset(x, y), options)), InForm(false, () => Regression.Path(RandomData.Dataset(x, y), options)));
+
+    /// <summary><paramref name="run"/> with the covariance form forced on or off.</summary>
+    private static T InForm<T>(bool gram, Func<T> run)
     {
         try
         {
-            GramState.Override = true;
-            var gram = Regression.Path(RandomData.Dataset(x, y), options);
-            GramState.Override = false;
-            return (gram, Regression.Path(RandomData.Dataset(x, y), options));
+            GramState.Override = gram;
+            return run();
         }
         finally
         {
@@ -254,16 +256,7 @@ public class GramTests
         var fit = new FitOptions { Penalty = penalty, L1Ratio = r, Tolerance = 1e-12 };
         double max = Regression.LambdaMax(set, fit);
         var lambdas = new[] { 4 * max, max, 0.5 * max, 0.1 * max };
-        RegularizationPath path;
-        try
-        {
-            GramState.Override = gram;
-            path = Regression.Path(set, new PathOptions { Fit = fit, Lambdas = lambdas });
-        }
-        finally
-        {
-            GramState.Override = null;
-        }
+        var path = InForm(gram, () => Regression.Path(set, new PathOptions { Fit = fit, Lambdas = lambdas }));
         for (int k = 0; k < 2; k++)
         {
             Assert.All(path.Coefficients[k], b => Assert.Equal(0.0, b));
