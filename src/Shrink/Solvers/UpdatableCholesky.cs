@@ -72,52 +72,54 @@ internal sealed class UpdatableCholesky(int p)
     {
         int held = _order.Count, r = ids.Length;
         double[]? z = null;
-        for (int t0 = 0; t0 < r;)
+        try
         {
-            int width = Math.Min(Block, r - t0);
-            if (width == 1)
+            for (int t0 = 0; t0 < r;)
             {
-                if (!Append(ids[t0], entries[t0].AsSpan(0, _order.Count), diagonals[t0], relativePivot)) return Undo(held);
-                t0++;
-                continue;
-            }
-            int m = _order.Count, w = Vector<double>.Count, stride = (width + w - 1) / w * w;
-            z ??= System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max((held + r) * Block, 1));
-            switch (stride / w)
-            {
-                case 1: Forward<One>(m, entries, t0, width, z); break;
-                case 2: Forward<Two>(m, entries, t0, width, z); break;
-                case 3: Forward<Three>(m, entries, t0, width, z); break;
-                default: Forward<Four>(m, entries, t0, width, z); break;
-            }
-            for (int t = t0; t < t0 + width; t++)
-            {
-                // The block's own columns: the rows of L below the held ones, one after another as Append makes them.
-                var row = new double[m + (t - t0) + 2];
-                for (int k = 0; k < m; k++) row[k] = z[k * stride + (t - t0)];
-                var e = entries[t];
-                for (int u = t0; u < t; u++)
+                int width = Math.Min(Block, r - t0);
+                if (width == 1)
                 {
-                    int k = m + (u - t0);
-                    var lu = _rows[k];
-                    row[k] = (e[k] - Kernels.Dot(lu.AsSpan(0, k), row.AsSpan(0, k))) / lu[k];
+                    if (!Append(ids[t0], entries[t0].AsSpan(0, _order.Count), diagonals[t0], relativePivot)) return Undo(held);
+                    t0++;
+                    continue;
                 }
-                int size = m + (t - t0);
-                double d = diagonals[t] - Kernels.Dot(row.AsSpan(0, size), row.AsSpan(0, size));
-                if (!(d > relativePivot * diagonals[t]) || !(d > 0))
+                int m = _order.Count, w = Vector<double>.Count, stride = (width + w - 1) / w * w;
+                z ??= System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max((held + r) * Block, 1));
+                switch (stride / w)
                 {
-                    System.Buffers.ArrayPool<double>.Shared.Return(z);
-                    return Undo(held);
+                    case 1: Forward<One>(m, entries, t0, width, z); break;
+                    case 2: Forward<Two>(m, entries, t0, width, z); break;
+                    case 3: Forward<Three>(m, entries, t0, width, z); break;
+                    default: Forward<Four>(m, entries, t0, width, z); break;
                 }
-                row[size] = Math.Sqrt(d);
-                _position[ids[t]] = size;
-                _order.Add(ids[t]);
-                _rows.Add(row);
+                for (int t = t0; t < t0 + width; t++)
+                {
+                    // The block's own columns: the rows of L below the held ones, one after another as Append makes them.
+                    var row = new double[m + (t - t0) + 2];
+                    for (int k = 0; k < m; k++) row[k] = z[k * stride + (t - t0)];
+                    var e = entries[t];
+                    for (int u = t0; u < t; u++)
+                    {
+                        int k = m + (u - t0);
+                        var lu = _rows[k];
+                        row[k] = (e[k] - Kernels.Dot(lu.AsSpan(0, k), row.AsSpan(0, k))) / lu[k];
+                    }
+                    int size = m + (t - t0);
+                    double d = diagonals[t] - Kernels.Dot(row.AsSpan(0, size), row.AsSpan(0, size));
+                    if (!(d > relativePivot * diagonals[t]) || !(d > 0)) return Undo(held);
+                    row[size] = Math.Sqrt(d);
+                    _position[ids[t]] = size;
+                    _order.Add(ids[t]);
+                    _rows.Add(row);
+                }
+                t0 += width;
             }
-            t0 += width;
+            return true;
         }
-        if (z is not null) System.Buffers.ArrayPool<double>.Shared.Return(z);
-        return true;
+        finally
+        {
+            if (z is not null) System.Buffers.ArrayPool<double>.Shared.Return(z);
+        }
     }
 
     /// <summary>The most new columns <see cref="AppendAll"/> solves together: four vectors of lanes.</summary>
